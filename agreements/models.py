@@ -1,0 +1,626 @@
+"""Editorial records: partnerships and what happens in them.
+
+Everything here depends on ``cities`` (places, networks, sources), never the reverse.
+Each record has a publication state; public surfaces start from ``published()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+from taggit.models import GenericTaggedItemBase, TagBase
+
+from cities.models import City, Network
+from twinning.dates import (
+    PartialDateDescriptor,
+    PartialDateModel,
+    partial_date_constraints,
+    partial_date_fields,
+)
+from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+
+
+class ThemeManager(models.Manager["Theme"]):
+    def get_by_natural_key(self, slug: str) -> Theme:
+        return self.get(slug=slug)
+
+
+class Theme(TagBase):
+    """A term of the curated theme vocabulary (music, museums, urban regeneration, ...)."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ThemeManager()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class ThemedItem(GenericTaggedItemBase):
+    tag = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="items")
+
+    class Meta:
+        verbose_name = _("themed record")
+        verbose_name_plural = _("themed records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "tag"], name="themeditem_unique"
+            )
+        ]
+
+
+def themes_field() -> TaggableManager:
+    return TaggableManager(
+        through=ThemedItem,
+        blank=True,
+        verbose_name=_("themes"),
+        help_text=_("Terms from the theme vocabulary, separated by commas."),
+    )
+
+
+def citations_relation() -> GenericRelation:
+    return GenericRelation("cities.Citation")
+
+
+class OrganizationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("municipality")
+    EMBASSY = "embassy", _("embassy")
+    MINISTRY = "ministry", _("ministry")
+    MUSEUM = "museum", _("museum")
+    UNIVERSITY = "university", _("university")
+    NETWORK_OFFICE = "network_office", _("network office")
+    OTHER = "other", _("other")
+
+
+class Organization(Publishable):
+    Kind = OrganizationKind
+
+    name = models.CharField(_("name"), max_length=300, help_text=_("In English."))
+    native_name = models.CharField(_("name in its own language"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("city"),
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+        verbose_name=_("network"),
+        help_text=_("For a network office: the network it serves."),
+    )
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    citations = citations_relation()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            choices_constraint("kind", OrganizationKind, "organization"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(Publishable):
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("As usually written in Latin script.")
+    )
+    native_name = models.CharField(
+        _("name in its own script"), max_length=200, blank=True, help_text=_("e.g. ایمان حجتی")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Public. Anything about the spelling or identity of the person."),
+    )
+    citations = citations_relation()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+        constraints = [*Publishable.Meta.constraints]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(PartialDateModel):
+    """A post a person holds: "Ambassador of Italy to Vietnam" at the Embassy of Italy."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="positions", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="positions",
+        verbose_name=_("organization"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    since, since_precision, since_as_written = partial_date_fields(_("since"))
+    until, until_precision, until_as_written = partial_date_fields(_("until"))
+
+    since_when = PartialDateDescriptor("since")
+    until_when = PartialDateDescriptor("until")
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["person__name", "since"]
+        constraints = [
+            *partial_date_constraints("since", "position"),
+            *partial_date_constraints("until", "position"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="position_until_not_before_since",
+                violation_error_message=_("A position cannot end before it begins."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.title}, {self.organization}"
+
+
+class PartnershipQuerySet(PublishableQuerySet):
+    def involving(self, city: City) -> PartnershipQuerySet:
+        return self.filter(Q(city_a=city) | Q(city_b=city))
+
+    def between(self, one: City, other: City) -> PartnershipQuerySet:
+        low, high = sorted([one, other], key=lambda c: c.pk)
+        return self.filter(city_a=low, city_b=high)
+
+    def in_country(self, code: str) -> PartnershipQuerySet:
+        code = code.upper()
+        return self.filter(Q(city_a__country=code) | Q(city_b__country=code))
+
+
+class PartnershipKind(models.TextChoices):
+    SISTER_CITY = "sister_city", _("sister city / twin town")
+    FRIENDSHIP = "friendship", _("friendship")
+    COOPERATION = "cooperation", _("cooperation")
+    INSTITUTIONAL = "institutional", _("institutional twinning")
+
+
+class PartnershipStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    ACTIVE = "active", _("active")
+    DORMANT = "dormant", _("dormant")
+    SUSPENDED = "suspended", _("suspended")
+    ENDED = "ended", _("ended")
+
+
+class Partnership(Publishable, PartialDateModel):
+    """A relationship between two cities. One row per unordered pair and kind.
+
+    The pair is stored in canonical order (``city_a`` has the lower id), so Isfahan–Florence
+    and Florence–Isfahan are the same row; the database refuses the other order.
+    """
+
+    Kind = PartnershipKind
+
+    Status = PartnershipStatus
+
+    city_a = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city")
+    )
+    city_b = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner city")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PartnershipKind.choices)
+    institutions = models.CharField(
+        _("institutions"),
+        max_length=300,
+        blank=True,
+        help_text=_("For an institutional twinning: which institutions, e.g. museums."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PartnershipStatus.choices)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the two cities' slugs when left empty."),
+    )
+    established, established_precision, established_as_written = partial_date_fields(
+        _("established")
+    )
+    ended, ended_precision, ended_as_written = partial_date_fields(_("ended"))
+    summary = models.TextField(_("summary"), blank=True)
+    themes = themes_field()
+    citations = citations_relation()
+
+    established_when = PartialDateDescriptor("established")
+    ended_when = PartialDateDescriptor("ended")
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["slug"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=~Q(city_a=F("city_b")),
+                name="partnership_not_self",
+                violation_error_message=_("A city cannot partner itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(city_a__lte=F("city_b")),
+                name="partnership_pair_canonical_order",
+                violation_error_message=_("The pair must be stored in canonical order."),
+            ),
+            models.UniqueConstraint(
+                fields=["city_a", "city_b", "kind"],
+                name="partnership_unique_pair_kind",
+                violation_error_message=_(
+                    "These two cities already have a partnership of this kind."
+                ),
+            ),
+            choices_constraint("kind", PartnershipKind, "partnership"),
+            choices_constraint("status", PartnershipStatus, "partnership"),
+            *partial_date_constraints("established", "partnership"),
+            *partial_date_constraints("ended", "partnership"),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True)
+                | Q(established__isnull=True)
+                | Q(ended__gte=F("established")),
+                name="partnership_ended_not_before_established",
+                violation_error_message=_("A partnership cannot end before it is established."),
+            ),
+        ]
+        indexes = [models.Index(fields=["city_b", "city_a"])]
+
+    def __str__(self) -> str:
+        label = f"{self.city_a.name} – {self.city_b.name}"
+        if self.kind and self.kind != self.Kind.SISTER_CITY:
+            label += f" ({self.get_kind_display()})"
+        return label
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:partnership-detail", args=[self.slug])
+
+    @property
+    def cities(self) -> tuple[City, City]:
+        return (self.city_a, self.city_b)
+
+    def put_pair_in_order(self) -> None:
+        if self.city_a_id and self.city_b_id and self.city_a_id > self.city_b_id:
+            self.city_a, self.city_b = self.city_b, self.city_a
+
+    def make_slug(self) -> str:
+        names = sorted([self.city_a.slug, self.city_b.slug])
+        base = slugify("-".join(names))
+        if self.kind != self.Kind.SISTER_CITY:
+            base = f"{base}-{slugify(self.kind)}"
+        return base[:200]
+
+    def clean(self) -> None:
+        super().clean()
+        self.put_pair_in_order()
+        if not self.slug and self.city_a_id and self.city_b_id and self.kind:
+            self.slug = self.make_slug()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.put_pair_in_order()
+        if not self.slug:
+            self.slug = self.make_slug()
+        super().save(*args, **kwargs)
+
+
+class StatusChange(PartialDateModel):
+    """A step in a partnership's life cycle: active in 1998, dormant, revived c. 2017."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PartnershipStatus.choices)
+    date, date_precision, date_as_written = partial_date_fields(_("date"))
+    sequence = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Orders steps whose date is unknown.")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    date_when = PartialDateDescriptor("date")
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["partnership", "sequence", "date"]
+        constraints = [
+            choices_constraint("status", PartnershipStatus, "statuschange"),
+            *partial_date_constraints("date", "statuschange"),
+        ]
+
+    def __str__(self) -> str:
+        when = f" ({self.date_when})" if self.date_when else ""
+        return f"{self.get_status_display()}{when}"
+
+
+class AgreementKind(models.TextChoices):
+    TWINNING_PACT = "twinning_pact", _("twinning pact")
+    FRIENDSHIP_AGREEMENT = "friendship_agreement", _("friendship agreement")
+    MOU = "mou", _("memorandum of understanding")
+    PROTOCOL = "protocol", _("protocol")
+    LETTER_OF_INTENT = "letter_of_intent", _("letter of intent")
+
+
+class AgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    SIGNED = "signed", _("signed")
+    IN_FORCE = "in_force", _("in force")
+    EXPIRED = "expired", _("expired")
+    TERMINATED = "terminated", _("terminated")
+
+
+class Agreement(Publishable, PartialDateModel):
+    Kind = AgreementKind
+
+    Status = AgreementStatus
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("partnership"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=AgreementStatus.choices)
+    signed, signed_precision, signed_as_written = partial_date_fields(_("signed"))
+    signed_place = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed in"),
+    )
+    signed_occasion = models.CharField(
+        _("occasion"),
+        max_length=300,
+        blank=True,
+        help_text=_("e.g. the visit during which it was signed."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    document = models.FileField(_("signed document"), upload_to="agreements/%Y/", blank=True)
+    document_url = models.URLField(_("document URL"), max_length=1000, blank=True)
+    citations = citations_relation()
+
+    signed_when = PartialDateDescriptor("signed")
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["signed", "title"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            choices_constraint("kind", AgreementKind, "agreement"),
+            choices_constraint("status", AgreementStatus, "agreement"),
+            *partial_date_constraints("signed", "agreement"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement-detail", args=[self.slug])
+
+
+class Signatory(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("on behalf of"),
+    )
+    role = models.CharField(_("role"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organization__isnull=False),
+                name="signatory_person_or_organization",
+                violation_error_message=_("Name the person, the organization, or both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person or self.organization)
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    ONLINE = "online", _("online")
+    HYBRID = "hybrid", _("hybrid")
+
+
+class Meeting(Publishable, PartialDateModel):
+    Format = MeetingFormat
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    date, date_precision, date_as_written = partial_date_fields(_("date"))
+    format = models.CharField(_("format"), max_length=10, choices=MeetingFormat.choices)
+    place = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place"),
+        help_text=_("Where it was held; empty for an online meeting."),
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("partnership"),
+    )
+    cities = models.ManyToManyField(
+        City, related_name="meetings", blank=True, verbose_name=_("cities involved")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    themes = themes_field()
+    citations = citations_relation()
+
+    date_when = PartialDateDescriptor("date")
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["date", "title"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            choices_constraint("format", MeetingFormat, "meeting"),
+            *partial_date_constraints("date", "meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:meeting-detail", args=[self.slug])
+
+
+class Participant(models.Model):
+    """Who took part in a meeting, in which capacity. The person may be unnamed in the source
+    ("the Mayor of Florence"): then only the organization and role are recorded."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("organization"),
+    )
+    role = models.CharField(_("role"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organization__isnull=False),
+                name="participant_person_or_organization",
+                violation_error_message=_("Name the person, the organization, or both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        who = self.person or self.organization
+        return f"{who}, {self.role}" if self.role else str(who)
+
+
+class ProjectStatus(models.TextChoices):
+    IDEA = "idea", _("idea")
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class CulturalProject(Publishable, PartialDateModel):
+    Status = ProjectStatus
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices)
+    start, start_precision, start_as_written = partial_date_fields(_("start"))
+    end, end_precision, end_as_written = partial_date_fields(_("end"))
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("partnership"),
+    )
+    cities = models.ManyToManyField(
+        City, related_name="projects", blank=True, verbose_name=_("cities")
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("network"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    outputs = models.TextField(_("outputs"), blank=True)
+    themes = themes_field()
+    citations = citations_relation()
+
+    start_when = PartialDateDescriptor("start")
+    end_when = PartialDateDescriptor("end")
+
+    class Meta:
+        verbose_name = _("cultural project")
+        verbose_name_plural = _("cultural projects")
+        ordering = ["title"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            choices_constraint("status", ProjectStatus, "culturalproject"),
+            *partial_date_constraints("start", "culturalproject"),
+            *partial_date_constraints("end", "culturalproject"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                name="culturalproject_end_not_before_start",
+                violation_error_message=_("A project cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:project-detail", args=[self.slug])

@@ -1,0 +1,360 @@
+"""Reference data: places and their names, networks and memberships, and sources.
+
+Nothing here depends on the editorial app (``agreements``); editorial records point here.
+``Citation`` links a source to any record through a generic relation, so both apps can cite
+without this app knowing the other exists.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from twinning.dates import (
+    PartialDateDescriptor,
+    PartialDateModel,
+    partial_date_constraints,
+    partial_date_fields,
+)
+from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+
+from .normalise import search_key
+
+wikidata_id_validator = RegexValidator(
+    r"^Q[1-9][0-9]*$", _('A Wikidata id is a Q followed by digits, e.g. "Q2044".')
+)
+
+
+class CityQuerySet(models.QuerySet):
+    def matching(self, text: str) -> CityQuerySet:
+        """Cities whose name, in any stored language or script, contains ``text``."""
+        key = search_key(text)
+        if not key:
+            return self.none()
+        return self.filter(
+            Q(search_key__contains=key) | Q(names__search_key__contains=key)
+        ).distinct()
+
+    def in_country(self, code: str) -> CityQuerySet:
+        return self.filter(country=code.upper())
+
+
+class City(models.Model):
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name shown by default."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
+    country = CountryField(_("country"))
+    subdivision = models.CharField(
+        _("first-level subdivision"),
+        max_length=200,
+        blank=True,
+        help_text=_("Region, province or state, e.g. Tuscany or Isfahan Province."),
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[wikidata_id_validator],
+    )
+    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_in_range",
+                violation_error_message=_("Latitude must lie between -90 and 90."),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_in_range",
+                violation_error_message=_("Longitude must lie between -180 and 180."),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="city_coordinates_both_or_neither",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(wikidata_id=""), name="city_wikidata_id_null_not_empty"
+            ),
+        ]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.code})" if self.country else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cities:city-detail", args=[self.slug])
+
+    def refresh_search_key(self) -> None:
+        self.search_key = search_key(self.name)[:200]
+
+
+class CityNameKind(models.TextChoices):
+    OFFICIAL = "official", _("official")
+    ENDONYM = "endonym", _("local name")
+    EXONYM = "exonym", _("name in another language")
+    TRANSLITERATION = "transliteration", _("transliteration")
+    HISTORICAL = "historical", _("historical name")
+    ABBREVIATION = "abbreviation", _("abbreviation")
+
+
+class CityName(models.Model):
+    """One name of a city in one language or script: Firenze, فلورانس, Hà Nội."""
+
+    Kind = CityNameKind
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("name"), max_length=200)
+    language = models.CharField(
+        _("language code"),
+        max_length=20,
+        blank=True,
+        help_text=_('A BCP 47 code when known: "it", "fa", "vi", "fa-Latn".'),
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", _("Not a language code."))],
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CityNameKind.choices, blank=True)
+    is_preferred = models.BooleanField(
+        _("preferred in this language"),
+        default=False,
+        help_text=_("The name pages show for this city in this language."),
+    )
+    search_key = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("name in another language")
+        verbose_name_plural = _("names in other languages")
+        ordering = ["language", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "name", "language"],
+                name="cityname_unique_per_language",
+                violation_error_message=_("This city already has this name in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "language"],
+                condition=Q(is_preferred=True),
+                name="cityname_one_preferred_per_language",
+                violation_error_message=_("Only one name can be preferred in each language."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="") | Q(kind__in=CityNameKind.values), name="cityname_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.language}]" if self.language else self.name
+
+    def refresh_search_key(self) -> None:
+        self.search_key = search_key(self.name)[:200]
+
+
+class Network(models.Model):
+    """A network of cities, e.g. the UNESCO Creative Cities Network and its national branches."""
+
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(_("name in its own language"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent network"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="network_not_own_parent",
+                violation_error_message=_("A network cannot be its own parent."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cities:network-detail", args=[self.slug])
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", _("member")
+    COORDINATOR = "coordinator", _("coordinator")
+    COORDINATION_OFFICE = "coordination_office", _("coordination office")
+    OBSERVER = "observer", _("observer")
+
+
+class NetworkMembership(Publishable, PartialDateModel):
+    """A city's place in a network: its field (e.g. Crafts and Folk Art), role and period."""
+
+    Role = MembershipRole
+
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("city")
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("network")
+    )
+    field = models.CharField(
+        _("field"),
+        max_length=100,
+        blank=True,
+        help_text=_('The creative field or theme, e.g. "Crafts and Folk Art".'),
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    since, since_precision, since_as_written = partial_date_fields(_("since"))
+    until, until_precision, until_as_written = partial_date_fields(_("until"))
+    note = models.TextField(_("note"), blank=True)
+    citations = GenericRelation("cities.Citation", related_query_name="membership")
+
+    since_when = PartialDateDescriptor("since")
+    until_when = PartialDateDescriptor("until")
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("network membership")
+        verbose_name_plural = _("network memberships")
+        ordering = ["network__name", "field", "city__name"]
+        constraints = [
+            *Publishable.Meta.constraints,
+            choices_constraint("role", MembershipRole, "networkmembership"),
+            *partial_date_constraints("since", "networkmembership"),
+            *partial_date_constraints("until", "networkmembership"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="networkmembership_until_not_before_since",
+                violation_error_message=_("A membership cannot end before it begins."),
+            ),
+            models.UniqueConstraint(
+                fields=["city", "network", "role", "field"],
+                name="networkmembership_unique",
+                violation_error_message=_("This city already has this role in this network."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parts = [str(self.city.name), str(self.network.short_name or self.network.name)]
+        if self.field:
+            parts.append(self.field)
+        if self.role != self.Role.MEMBER:
+            parts.append(self.get_role_display())
+        return " · ".join(parts)
+
+
+class Source(PartialDateModel):
+    """A published document that records cite: an article, a register, a treaty text."""
+
+    title = models.CharField(_("title"), max_length=500, help_text=_("In its original language."))
+    title_en = models.CharField(_("title in English"), max_length=500, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    language = models.CharField(
+        _("language code"),
+        max_length=20,
+        help_text=_('BCP 47 code of the text, e.g. "fa", "it", "vi".'),
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", _("Not a language code."))],
+    )
+    published, published_precision, published_as_written = partial_date_fields(_("published"))
+    accessed = models.DateField(_("accessed"), null=True, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the source is and how far it can be trusted.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    published_when = PartialDateDescriptor("published")
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["-published", "title"]
+        constraints = [*partial_date_constraints("published", "source")]
+
+    def __str__(self) -> str:
+        return self.title_en or self.title
+
+    @property
+    def is_right_to_left(self) -> bool:
+        return self.language.split("-")[0] in {"fa", "ar", "he", "ur", "ps", "ckb"}
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> CitationQuerySet:
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Citation(models.Model):
+    """A record's claim to a source, with the passage that supports it."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("The supporting passage, in the source's language.")
+    )
+    excerpt_en = models.TextField(_("excerpt in English"), blank=True)
+    locator = models.CharField(
+        _("locator"), max_length=100, blank=True, help_text=_("Page, paragraph or section.")
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        ordering = ["source__published", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return str(self.source)

@@ -1,0 +1,63 @@
+"""The search key: one spelling for all the ways a name is written.
+
+``search_key("Hà Nội") == search_key("HA NOI") == "ha noi"`` and the Arabic and Persian
+forms of a letter meet (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), so "Firenze", "FIRENZE" and "firenzé" all
+find Florence, and "اصفهان" typed with an Arabic keyboard finds Isfahan.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFKD does not take apart but that people type without their stroke.
+_LATIN_FOLD = str.maketrans(
+    {
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "þ": "th",
+        "ß": "ss",
+    }
+)
+# Arabic-script variants: the Persian and Arabic forms of a letter, and hamza carriers.
+_ARABIC_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ؤ": "و",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "\u0640": "",  # tatweel, a stretching stroke with no meaning
+        "\u200c": " ",  # zero-width non-joiner separates the parts of a word
+        "\u200d": "",
+        # Arabic-Indic and Persian digits to ASCII digits
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def search_key(text: str) -> str:
+    """Lower-case, accent-free, letter-variant-folded, single-spaced form of ``text``."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_ARABIC_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    # Combining marks go: Latin accents, Vietnamese tones and Arabic short vowels (harakat).
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFKC", stripped).translate(_LATIN_FOLD)
+    # NFKD splits آ into ا + madda and ۀ into ه + hamza; fold once more after stripping.
+    stripped = stripped.translate(_ARABIC_FOLD)
+    return _SEPARATORS.sub(" ", stripped).strip()

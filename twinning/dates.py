@@ -1,0 +1,172 @@
+"""Dates as sources state them: "1998", "February 2021", "20 September 2022".
+
+A partial date is stored in three columns: a ``DateField`` holding the first day of the
+period (so rows sort and filter correctly in the database), its precision, and optionally
+the date as written in its original calendar ("1377 SH"). It is never displayed as
+1 January: ``PartialDate.__str__`` renders only what is known, in the active language.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    CIRCA = "circa", _("about (year)")
+
+
+# From the finest to the coarsest: used to sort equal dates, the precise one first.
+PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2, Precision.CIRCA: 3}
+
+
+def truncate(value: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period that ``value`` stands for at ``precision``."""
+    if precision == Precision.MONTH:
+        return value.replace(day=1)
+    if precision in (Precision.YEAR, Precision.CIRCA):
+        return value.replace(month=1, day=1)
+    return value
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    date: datetime.date
+    precision: str
+    as_written: str = ""
+
+    def __str__(self) -> str:
+        if self.precision == Precision.DAY:
+            text = formats.date_format(self.date, "DATE_FORMAT")
+        elif self.precision == Precision.MONTH:
+            text = formats.date_format(self.date, "YEAR_MONTH_FORMAT")
+        elif self.precision == Precision.CIRCA:
+            text = pgettext("approximate year", "c. %(year)s") % {"year": self.date.year}
+        else:
+            text = str(self.date.year)
+        return text
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 at the stated precision: 2022-09-20, 2021-02 or 1998."""
+        if self.precision == Precision.DAY:
+            return self.date.isoformat()
+        if self.precision == Precision.MONTH:
+            return self.date.strftime("%Y-%m")
+        return f"{self.date.year:04d}"
+
+    @property
+    def sort_key(self) -> tuple[datetime.date, int]:
+        return (self.date, PRECISION_RANK.get(self.precision, 0))
+
+
+class PartialDateDescriptor:
+    """``obj.<name>_when``: the ``PartialDate`` made of ``<name>``, its precision and text."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = getattr(instance, self.field)
+        if value is None:
+            return None
+        return PartialDate(
+            value,
+            getattr(instance, f"{self.field}_precision") or Precision.DAY,
+            getattr(instance, f"{self.field}_as_written", ""),
+        )
+
+
+def partial_date_fields(verbose_name: str) -> tuple[models.Field, models.Field, models.Field]:
+    """The three columns of a partial date, to unpack into a model body."""
+    return (
+        models.DateField(
+            verbose_name,
+            null=True,
+            blank=True,
+            help_text=_("For a year or a month, any day in it: it is stored as the first day."),
+        ),
+        models.CharField(
+            _("precision"),
+            max_length=5,
+            choices=Precision.choices,
+            blank=True,
+            help_text=_("How much of the date the source states."),
+        ),
+        models.CharField(
+            _("as written"),
+            max_length=100,
+            blank=True,
+            help_text=_('The date in its original calendar or wording, e.g. "1377 SH".'),
+        ),
+    )
+
+
+def partial_date_constraints(field: str, prefix: str) -> list[models.BaseConstraint]:
+    """A date has a precision exactly when it is set; the precision is one of the choices."""
+    precision = f"{field}_precision"
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(**{f"{field}__isnull": True, precision: ""})
+                | Q(**{f"{field}__isnull": False, f"{precision}__in": Precision.values})
+            ),
+            name=f"{prefix}_{field}_precision_valid",
+            violation_error_message=_("A date needs a precision, and a precision needs a date."),
+        )
+    ]
+
+
+class PartialDateModel(models.Model):
+    """Normalises every partial date of the model to the first day of its period."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.normalise_partial_dates()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def partial_date_names(cls) -> list[str]:
+        return [
+            attribute.field
+            for klass in cls.__mro__
+            for attribute in vars(klass).values()
+            if isinstance(attribute, PartialDateDescriptor)
+        ]
+
+    def normalise_partial_dates(self) -> None:
+        for field in self.partial_date_names():
+            value = getattr(self, field)
+            precision = getattr(self, f"{field}_precision")
+            if value is not None and not precision:
+                setattr(self, f"{field}_precision", Precision.DAY)
+            elif value is not None:
+                setattr(self, field, truncate(value, precision))
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for field in self.partial_date_names():
+            if getattr(self, field) is None and getattr(self, f"{field}_precision"):
+                errors[field] = _("Give the date, or clear its precision.")
+        if errors:
+            raise ValidationError(errors)
+        self.normalise_partial_dates()

@@ -1,0 +1,73 @@
+"""The publication state that every editorial record carries.
+
+``published()`` is the one door to the public: every page, count, search, export and
+API response starts from it, so a draft cannot leak through a forgotten filter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self) -> PublishableQuerySet:
+        return self.filter(publication_state=PublicationState.PUBLISHED)
+
+    def awaiting_review(self) -> PublishableQuerySet:
+        return self.filter(publication_state=PublicationState.IN_REVIEW)
+
+
+class Publishable(models.Model):
+    publication_state = models.CharField(
+        _("publication state"),
+        max_length=10,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+        help_text=_("Only published records appear on the public site, API and exports."),
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication_state__in=PublicationState.values),
+                name="%(app_label)s_%(class)s_publication_state_valid",
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication_state == PublicationState.PUBLISHED
+
+
+def choices_constraint(
+    field: str, choices: type[models.TextChoices], prefix: str
+) -> models.CheckConstraint:
+    """A CHECK constraint that keeps ``field`` within ``choices`` whatever writes the row."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": choices.values}),
+        name=f"{prefix}_{field}_valid",
+    )
