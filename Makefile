@@ -1,0 +1,44 @@
+# Twinning: `make run` serves the site with the seed data; `make test` runs what CI runs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+# Local development runs with DEBUG on; tests run with production settings and a throwaway key.
+DEV_ENV := DEBUG=true
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
+
+.PHONY: install run seed superuser test lint lock clean
+
+$(INSTALLED): requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+seed: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/seed.json
+
+run: seed
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+superuser: install
+	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/pytest
+
+# Regenerate the locked dependency files from pyproject.toml (needs pip-tools).
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

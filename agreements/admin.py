@@ -1,0 +1,239 @@
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from cities.admin import CitationInline
+from cities.admin_tools import PUBLICATION_FIELDSET, NormalisedSearchMixin, PublishableAdmin
+
+from .forms import CuratedThemesForm, PartnershipForm
+from .models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Organization,
+    Participant,
+    Partnership,
+    Person,
+    Position,
+    Signatory,
+    StatusChange,
+    Theme,
+)
+
+# A record is found under any stored name of its partnership's cities.
+PARTNERSHIP_CITY_SEARCH = (
+    "partnership__city_a__search_key",
+    "partnership__city_b__search_key",
+    "partnership__city_a__names__search_key",
+    "partnership__city_b__names__search_key",
+)
+
+
+def date_fields(name: str) -> tuple[str, str, str]:
+    return (name, f"{name}_precision", f"{name}_as_written")
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "use_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Theme]:
+        return super().get_queryset(request).annotate(use_count=Count("items"))
+
+    @admin.display(description=_("records"), ordering="use_count")
+    def use_count(self, theme: Theme) -> int:
+        return theme.use_count  # type: ignore[attr-defined]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["organization"]
+    fields = ["title", "organization", "since", "since_precision", "until", "until_precision"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NormalisedSearchMixin, PublishableAdmin):
+    list_display = ["name", "native_name", "kind", "city", "country", "publication_state"]
+    list_filter = ["publication_state", "kind", "country"]
+    list_select_related = ["city"]
+    search_fields = ["name", "native_name"]
+    normalised_search_fields = ("city__search_key", "city__names__search_key")
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["city", "network"]
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "native_name", "slug", "kind"]}),
+        (_("Where"), {"fields": ["city", "country", "network", "website"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ["name", "native_name", "publication_state"]
+    list_filter = ["publication_state"]
+    search_fields = ["name", "native_name", "positions__title", "positions__organization__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PositionInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "native_name", "slug", "note"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["sequence", "status", "date", "date_precision", "date_as_written", "note"]
+    verbose_name_plural = _("life cycle (status history)")
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+    fields = ["title", "kind", "status", "signed", "signed_precision", "publication_state"]
+    show_change_link = True
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    extra = 0
+    fields = ["title", "date", "date_precision", "format", "publication_state"]
+    show_change_link = True
+
+
+class ProjectInline(admin.TabularInline):
+    model = CulturalProject
+    extra = 0
+    fields = ["title", "status", "start", "start_precision", "publication_state"]
+    show_change_link = True
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+    form = PartnershipForm
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "established_when",
+        "country_pair",
+        "publication_state",
+        "updated_at",
+    ]
+    list_filter = ["publication_state", "kind", "status", "city_a__country", "city_b__country"]
+    list_select_related = ["city_a", "city_b"]
+    search_fields = ["slug", "city_a__name", "city_b__name", "institutions"]
+    normalised_search_fields = (
+        "city_a__search_key",
+        "city_b__search_key",
+        "city_a__names__search_key",
+        "city_b__names__search_key",
+    )
+    autocomplete_fields = ["city_a", "city_b"]
+    date_hierarchy = "established"
+    inlines = [StatusChangeInline, AgreementInline, MeetingInline, ProjectInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": [("city_a", "city_b"), "kind", "institutions", "status"]}),
+        (_("Dates"), {"fields": [date_fields("established"), date_fields("ended")]}),
+        (_("Description"), {"fields": ["summary", "themes"]}),
+        (_("Address"), {"fields": ["slug"], "classes": ["collapse"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+    @admin.display(description=_("established"), ordering="established")
+    def established_when(self, partnership: Partnership) -> str:
+        return str(partnership.established_when or "")
+
+    @admin.display(description=_("countries"))
+    def country_pair(self, partnership: Partnership) -> str:
+        return f"{partnership.city_a.country.code}–{partnership.city_b.country.code}"
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(NormalisedSearchMixin, PublishableAdmin):
+    list_display = ["title", "partnership", "kind", "status", "signed_when", "publication_state"]
+    list_filter = ["publication_state", "kind", "status"]
+    list_select_related = ["partnership__city_a", "partnership__city_b"]
+    search_fields = ["title", "summary"]
+    normalised_search_fields = PARTNERSHIP_CITY_SEARCH
+    autocomplete_fields = ["partnership", "signed_place"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SignatoryInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["partnership", "title", "slug", "kind", "status"]}),
+        (_("Signing"), {"fields": [date_fields("signed"), "signed_place", "signed_occasion"]}),
+        (_("Content"), {"fields": ["summary", "document", "document_url"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+    @admin.display(description=_("signed"), ordering="signed")
+    def signed_when(self, agreement: Agreement) -> str:
+        return str(agreement.signed_when or "")
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
+    form = CuratedThemesForm
+    list_display = ["title", "date_when", "format", "place", "partnership", "publication_state"]
+    list_filter = ["publication_state", "format", "place__country"]
+    list_select_related = ["place", "partnership__city_a", "partnership__city_b"]
+    search_fields = ["title", "summary", "participants__person__name"]
+    normalised_search_fields = (
+        "place__search_key",
+        "place__names__search_key",
+        *PARTNERSHIP_CITY_SEARCH,
+    )
+    autocomplete_fields = ["place", "partnership", "cities"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipantInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", date_fields("date"), "format", "place"]}),
+        (_("Who"), {"fields": ["partnership", "cities"]}),
+        (_("Content"), {"fields": ["summary", "outcomes", "themes"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+    @admin.display(description=_("date"), ordering="date")
+    def date_when(self, meeting: Meeting) -> str:
+        return str(meeting.date_when or "")
+
+
+@admin.register(CulturalProject)
+class CulturalProjectAdmin(NormalisedSearchMixin, PublishableAdmin):
+    form = CuratedThemesForm
+    list_display = ["title", "status", "start_when", "partnership", "network", "publication_state"]
+    list_filter = ["publication_state", "status", "network"]
+    list_select_related = ["partnership__city_a", "partnership__city_b", "network"]
+    search_fields = ["title", "description"]
+    normalised_search_fields = PARTNERSHIP_CITY_SEARCH
+    autocomplete_fields = ["partnership", "cities", "network"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", date_fields("start"), date_fields("end")]}),
+        (_("Belongs to"), {"fields": ["partnership", "cities", "network"]}),
+        (_("Content"), {"fields": ["description", "outputs", "themes"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+    @admin.display(description=_("start"), ordering="start")
+    def start_when(self, project: CulturalProject) -> str:
+        return str(project.start_when or "")

@@ -1,0 +1,154 @@
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .admin_tools import (
+    PUBLICATION_FIELDSET,
+    NormalisedSearchMixin,
+    PublishableAdmin,
+)
+from .models import Citation, City, CityName, Network, NetworkMembership, Source
+
+
+class CitationInline(GenericTabularInline):
+    """The sources a record cites, with the supporting passage. Used by both apps."""
+
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "excerpt", "excerpt_en", "locator"]
+    verbose_name = _("citation")
+    verbose_name_plural = _("sources cited")
+
+
+class CityNameInline(admin.TabularInline):
+    model = CityName
+    extra = 1
+    fields = ["name", "language", "kind", "is_preferred"]
+
+
+class CityMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ["network", "field", "role", "since", "since_precision", "publication_state"]
+    autocomplete_fields = ["network"]
+    show_change_link = True
+
+
+@admin.register(City)
+class CityAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "country", "subdivision", "population", "wikidata_id", "geonames_id"]
+    list_filter = ["country"]
+    show_facets = admin.ShowFacets.ALWAYS
+    search_fields = ["name", "names__name", "wikidata_id", "=geonames_id"]
+    normalised_search_fields = ("search_key", "names__search_key")
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CityNameInline, CityMembershipInline]
+    readonly_fields = ["search_key", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "country", "subdivision"]}),
+        (_("Location and size"), {"fields": ["latitude", "longitude", "population"]}),
+        (_("Identifiers"), {"fields": ["wikidata_id", "geonames_id"]}),
+        (
+            _("Record"),
+            {"fields": ["search_key", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
+    ]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "parent", "member_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "native_name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["name", "native_name", "short_name", "slug", "parent"]}),
+        (_("About"), {"fields": ["website", "description"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Network]:
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description=_("memberships"), ordering="member_count")
+    def member_count(self, network: Network) -> int:
+        return network.member_count  # type: ignore[attr-defined]
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+    list_display = ["city", "network", "field", "role", "since_when", "publication_state"]
+    list_filter = ["publication_state", "network", "role", "field", "city__country"]
+    list_select_related = ["city", "network"]
+    search_fields = ["city__name", "network__name", "field"]
+    normalised_search_fields = ("city__search_key", "city__names__search_key")
+    autocomplete_fields = ["city", "network"]
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["city", "network", "field", "role"]}),
+        (
+            _("Period"),
+            {
+                "fields": [
+                    ("since", "since_precision", "since_as_written"),
+                    ("until", "until_precision", "until_as_written"),
+                ]
+            },
+        ),
+        (_("Note"), {"fields": ["note"]}),
+        PUBLICATION_FIELDSET,
+    ]
+
+    @admin.display(description=_("since"), ordering="since")
+    def since_when(self, membership: NetworkMembership) -> str:
+        return str(membership.since_when or "")
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "publisher", "language", "published_when", "citation_count"]
+    list_filter = ["language"]
+    show_facets = admin.ShowFacets.ALWAYS
+    search_fields = ["title", "title_en", "publisher", "url"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "title_en", "publisher", "language"]}),
+        (
+            _("Where and when"),
+            {
+                "fields": [
+                    "url",
+                    ("published", "published_precision", "published_as_written"),
+                    "accessed",
+                ]
+            },
+        ),
+        (_("Note"), {"fields": ["note"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description=_("published"), ordering="published")
+    def published_when(self, source: Source) -> str:
+        return str(source.published_when or "")
+
+    @admin.display(description=_("citations"), ordering="citation_count")
+    def citation_count(self, source: Source) -> int:
+        return source.citation_count  # type: ignore[attr-defined]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    """Every citation in one place, to check sources; records edit theirs inline."""
+
+    list_display = ["source", "content_type", "object_id", "locator"]
+    list_filter = ["content_type", "source"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["source", "content_type"]
+    search_fields = ["excerpt", "excerpt_en", "source__title", "source__title_en"]
+    autocomplete_fields = ["source"]

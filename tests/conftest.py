@@ -1,0 +1,25 @@
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings: Any) -> None:
+    """Tests run with production settings but without a collectstatic manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    call_command("loaddata", "fixtures/seed.json", verbosity=0)
+
+
+@pytest.fixture
+def curator_client(client: Any, django_user_model: Any) -> Any:
+    user = django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
+    client.force_login(user)
+    return client
