@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_tools import (
     PUBLICATION_FIELDSET,
+    BaseAdmin,
     NormalisedSearchMixin,
     PublishableAdmin,
 )
@@ -59,7 +60,7 @@ class CityAdmin(NormalisedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(BaseAdmin):
     list_display = ["name", "short_name", "parent", "member_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "native_name", "short_name"]
@@ -108,7 +109,7 @@ class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(BaseAdmin):
     list_display = ["__str__", "publisher", "language", "published_when", "citation_count"]
     list_filter = ["language"]
     show_facets = admin.ShowFacets.ALWAYS

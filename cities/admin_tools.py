@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,12 @@ class NormalisedSearchMixin:
         return result | queryset.filter(condition), True
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class BaseAdmin(admin.ModelAdmin):
+    # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class PublishableAdmin(BaseAdmin):
     """Changelists of editorial records: facet counts, state filter and state actions."""
 
     show_facets = admin.ShowFacets.ALWAYS

@@ -4,6 +4,12 @@ import pytest
 from django.core.management import call_command
 
 
+def pytest_report_header() -> str:
+    from django.db import connection
+
+    return f"database: {connection.vendor} ({connection.settings_dict['NAME']})"
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Any) -> None:
     """Tests run with production settings but without a collectstatic manifest."""
