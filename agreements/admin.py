@@ -46,7 +46,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("records"), ordering="use_count")
     def use_count(self, theme: Theme) -> int:
-        return theme.use_count  # type: ignore[attr-defined]
+        return int(theme.use_count)
 
 
 class PositionInline(admin.TabularInline):

@@ -34,7 +34,7 @@ class CuratedThemesForm(forms.ModelForm):
 
 class PartnershipForm(CuratedThemesForm):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("city_a") and cleaned.get("city_a") == cleaned.get("city_b"):
             self.add_error("city_b", _("A city cannot partner itself."))
         return cleaned

@@ -36,7 +36,7 @@ class ThemeManager(models.Manager["Theme"]):
 class Theme(TagBase):
     """A term of the curated theme vocabulary (music, museums, urban regeneration, ...)."""
 
-    description = models.TextField(_("description"), blank=True)
+    description: models.TextField[str, str] = models.TextField(_("description"), blank=True)
 
     objects = ThemeManager()
 
@@ -50,7 +50,9 @@ class Theme(TagBase):
 
 
 class ThemedItem(GenericTaggedItemBase):
-    tag = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="items")
+    tag: models.ForeignKey[Theme, Theme] = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="items"
+    )
 
     class Meta:
         verbose_name = _("themed record")
@@ -188,7 +190,7 @@ class Position(PartialDateModel):
         return f"{self.person}, {self.title}, {self.organization}"
 
 
-class PartnershipQuerySet(PublishableQuerySet):
+class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
     def involving(self, city: City) -> PartnershipQuerySet:
         return self.filter(Q(city_a=city) | Q(city_b=city))
 
@@ -259,7 +261,8 @@ class Partnership(Publishable, PartialDateModel):
     established_when = PartialDateDescriptor("established")
     ended_when = PartialDateDescriptor("ended")
 
-    objects = PartnershipQuerySet.as_manager()
+    # The base declares a PublishableQuerySet manager; this one adds the pair vocabulary.
+    objects = PartnershipQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("partnership")

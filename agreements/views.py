@@ -18,7 +18,7 @@ class PartnershipDetailView(DetailView):
             Partnership.objects.published()
             .select_related("city_a", "city_b")
             .prefetch_related(
-                "themes",
+                "themes",  # type: ignore[misc]  # taggit ships no type information
                 "status_changes",
                 CITATIONS,
                 Prefetch("agreements", queryset=Agreement.objects.published()),
@@ -48,7 +48,11 @@ class MeetingDetailView(DetailView):
             Meeting.objects.published()
             .select_related("place", "partnership__city_a", "partnership__city_b")
             .prefetch_related(
-                "cities", "themes", "participants__person", "participants__organization", CITATIONS
+                "cities",
+                "themes",  # type: ignore[misc]  # taggit ships no type information
+                "participants__person",
+                "participants__organization",
+                CITATIONS,
             )
         )
 
@@ -60,5 +64,9 @@ class ProjectDetailView(DetailView):
         return (
             CulturalProject.objects.published()
             .select_related("network", "partnership__city_a", "partnership__city_b")
-            .prefetch_related("cities", "themes", CITATIONS)
+            .prefetch_related(
+                "cities",
+                "themes",  # type: ignore[misc]  # taggit ships no type information
+                CITATIONS,
+            )
         )

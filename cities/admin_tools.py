@@ -15,7 +15,7 @@ from twinning.publication import PublicationState
 
 from .normalise import search_key
 
-PUBLICATION_FIELDSET = (
+PUBLICATION_FIELDSET: Any = (
     _("Publication"),
     {"fields": ("publication_state", "published_at", "created_at", "updated_at")},
 )
@@ -55,7 +55,7 @@ class PublishableAdmin(BaseAdmin):
     """Changelists of editorial records: facet counts, state filter and state actions."""
 
     show_facets = admin.ShowFacets.ALWAYS
-    readonly_fields: Any = PUBLICATION_READONLY
+    readonly_fields = PUBLICATION_READONLY
     actions = ["submit_for_review", "publish", "withdraw"]
 
     def _set_state(self, request: HttpRequest, queryset: QuerySet, state: str) -> None:

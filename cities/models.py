@@ -24,7 +24,7 @@ from twinning.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
-from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+from twinning.publication import Publishable, choices_constraint
 
 from .normalise import search_key
 
@@ -33,7 +33,7 @@ wikidata_id_validator = RegexValidator(
 )
 
 
-class CityQuerySet(models.QuerySet):
+class CityQuerySet(models.QuerySet["City"]):
     def matching(self, text: str) -> CityQuerySet:
         """Cities whose name, in any stored language or script, contains ``text``."""
         key = search_key(text)
@@ -257,8 +257,6 @@ class NetworkMembership(Publishable, PartialDateModel):
     since_when = PartialDateDescriptor("since")
     until_when = PartialDateDescriptor("until")
 
-    objects = PublishableQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("network membership")
         verbose_name_plural = _("network memberships")
@@ -326,7 +324,7 @@ class Source(PartialDateModel):
         return self.language.split("-")[0] in {"fa", "ar", "he", "ur", "ps", "ckb"}
 
 
-class CitationQuerySet(models.QuerySet):
+class CitationQuerySet(models.QuerySet["Citation"]):
     def for_object(self, obj: models.Model) -> CitationQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 

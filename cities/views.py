@@ -11,13 +11,12 @@ class CityDetailView(DetailView):
     context_object_name = "city"
 
     def get_queryset(self) -> QuerySet[City]:
-        return City.objects.prefetch_related(
-            "names",
-            Prefetch(
-                "memberships",
-                queryset=NetworkMembership.objects.published().select_related("network"),
-            ),
+        memberships = Prefetch(
+            "memberships",
+            queryset=NetworkMembership.objects.published().select_related("network"),
         )
+        # django-stubs does not resolve this reverse relation (checked at run time by the tests).
+        return City.objects.prefetch_related("names", memberships)  # type: ignore[arg-type]
 
 
 class NetworkDetailView(DetailView):

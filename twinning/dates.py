@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +18,9 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+if TYPE_CHECKING:  # a development-only package; annotations are not evaluated at run time
+    from django_stubs_ext import StrOrPromise
 
 
 class Precision(models.TextChoices):
@@ -28,7 +31,12 @@ class Precision(models.TextChoices):
 
 
 # From the finest to the coarsest: used to sort equal dates, the precise one first.
-PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2, Precision.CIRCA: 3}
+PRECISION_RANK: dict[str, int] = {
+    Precision.DAY: 0,
+    Precision.MONTH: 1,
+    Precision.YEAR: 2,
+    Precision.CIRCA: 3,
+}
 
 
 def truncate(value: datetime.date, precision: str) -> datetime.date:
@@ -93,7 +101,9 @@ class PartialDateDescriptor:
         )
 
 
-def partial_date_fields(verbose_name: str) -> tuple[models.Field, models.Field, models.Field]:
+def partial_date_fields(
+    verbose_name: StrOrPromise,
+) -> tuple[models.Field, models.Field, models.Field]:
     """The three columns of a partial date, to unpack into a model body."""
     return (
         models.DateField(

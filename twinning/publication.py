@@ -6,7 +6,7 @@ API response starts from it, so a draft cannot leak through a forgotten filter.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -21,11 +21,14 @@ class PublicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-class PublishableQuerySet(models.QuerySet):
-    def published(self) -> PublishableQuerySet:
+_Record = TypeVar("_Record", bound=models.Model)
+
+
+class PublishableQuerySet(models.QuerySet[_Record]):
+    def published(self) -> Self:
         return self.filter(publication_state=PublicationState.PUBLISHED)
 
-    def awaiting_review(self) -> PublishableQuerySet:
+    def awaiting_review(self) -> Self:
         return self.filter(publication_state=PublicationState.IN_REVIEW)
 
 
