@@ -203,3 +203,24 @@ def test_names_are_deleted_with_their_city() -> None:
     name = CityNameFactory()
     name.city.delete()
     assert not CityName.objects.exists()
+
+
+def test_a_network_cannot_be_its_own_parent() -> None:
+    from .factories import NetworkFactory
+
+    network = NetworkFactory()
+    assert refused(lambda: type(network).objects.filter(pk=network.pk).update(parent=network))
+
+
+def test_a_precision_without_a_date_gets_a_field_message() -> None:
+    partnership = PartnershipFactory.build(
+        city_a=CityFactory(), city_b=CityFactory(), established=None, established_precision="year"
+    )
+    with pytest.raises(ValidationError) as error:
+        partnership.full_clean()
+    assert error.value.message_dict["established"] == ["Give the date, or clear its precision."]
+
+
+def test_a_city_name_kind_is_constrained() -> None:
+    name = CityNameFactory()
+    assert refused(lambda: CityName.objects.filter(pk=name.pk).update(kind="nickname"))
