@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Partnerships and their records")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers that keep indexes in step

@@ -6,26 +6,57 @@ Each record has a publication state; public surfaces start from ``published()``.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
-from cities.models import City, Network
+from cities.models import City, Network, NetworkMembership
+from cities.normalise import search_keys
+from cities.regions import region_of
 from twinning.dates import (
     PartialDateDescriptor,
     PartialDateModel,
     partial_date_constraints,
     partial_date_fields,
 )
+from twinning.facets import FacetRow, FacetRows, sync_facet_rows
 from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+
+# The names of the vocabulary seeded by migration 0003, so that translation catalogues carry
+# them; pages show a theme as ``{% translate theme.name %}``. Themes added later by staff show
+# under their own name until translated.
+VOCABULARY_NAMES = (
+    gettext_noop("Music"),
+    gettext_noop("Museums"),
+    gettext_noop("Crafts"),
+    gettext_noop("Heritage"),
+    gettext_noop("Education"),
+    gettext_noop("Academic exchange"),
+    gettext_noop("Urban regeneration"),
+    gettext_noop("Transport"),
+    gettext_noop("Citizen diplomacy"),
+    gettext_noop("Arts"),
+    gettext_noop("Cultural industry"),
+    gettext_noop("Film"),
+    gettext_noop("Design"),
+    gettext_noop("Gastronomy"),
+    gettext_noop("Literature"),
+    gettext_noop("Economy and trade"),
+    gettext_noop("Technology"),
+)
 
 
 class ThemeManager(models.Manager["Theme"]):
@@ -142,6 +173,7 @@ class Person(Publishable):
         help_text=_("Public. Anything about the spelling or identity of the person."),
     )
     citations = citations_relation()
+    search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("person")
@@ -151,6 +183,12 @@ class Person(Publishable):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person-detail", args=[self.slug])
+
+    def refresh_search_key(self) -> None:
+        self.search_keys = search_keys(self.name, self.native_name)
 
 
 class Position(PartialDateModel):
@@ -190,9 +228,81 @@ class Position(PartialDateModel):
         return f"{self.person}, {self.title}, {self.organization}"
 
 
+def chunked(ids: list[int], size: int = 2000) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def decade_of(year: int) -> str:
+    return str(year // 10 * 10)
+
+
+def themes_by_record(model: type[models.Model], ids: list[int]) -> dict[int, set[str]]:
+    themes: dict[int, set[str]] = defaultdict(set)
+    rows = ThemedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+    ).values_list("object_id", "tag__slug")
+    for object_id, slug in rows:
+        themes[object_id].add(slug)
+    return themes
+
+
+def networks_by_city(city_ids: set[int]) -> dict[int, set[str]]:
+    """The networks each city currently belongs to, by published membership."""
+    networks: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        NetworkMembership.objects.published()
+        .current()
+        .filter(city_id__in=city_ids)
+        .values_list("city_id", "network__slug")
+    )
+    for city_id, slug in rows:
+        networks[city_id].add(slug)
+    return networks
+
+
 class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
     def involving(self, city: City) -> PartnershipQuerySet:
         return self.filter(Q(city_a=city) | Q(city_b=city))
+
+    def involving_any(self, cities: Any) -> PartnershipQuerySet:
+        """Partnerships of any of ``cities`` (a queryset or a list of ids)."""
+        return self.filter(Q(city_a__in=cities) | Q(city_b__in=cities))
+
+    def facet_rows(self) -> FacetRows:
+        """The facet index rows these partnerships should have (see ``twinning.facets``)."""
+        records = list(
+            self.values_list(
+                "pk", "kind", "status", "established", "city_a_id", "city_b_id",
+                "city_a__country", "city_b__country",
+            )
+        )  # fmt: skip
+        ids = [record[0] for record in records]
+        themes = themes_by_record(Partnership, ids)
+        networks = networks_by_city({r[4] for r in records} | {r[5] for r in records})
+        rows: FacetRows = set()
+        for pk, kind, status, established, city_a, city_b, country_a, country_b in records:
+            rows |= {(pk, "kind", kind), (pk, "status", status)}
+            if established:
+                rows.add((pk, "decade", decade_of(established.year)))
+            for country in (country_a, country_b):
+                rows.add((pk, "country", country))
+                if region := region_of(country):
+                    rows.add((pk, "region", region))
+            rows.add((pk, "pair", "-".join(sorted([country_a, country_b]))))
+            rows |= {(pk, "theme", slug) for slug in themes[pk]}
+            rows |= {(pk, "network", slug) for slug in networks[city_a] | networks[city_b]}
+        return rows
+
+    def refresh_facets(self) -> int:
+        """Bring the facet index of these partnerships up to date; returns how many."""
+        ids = list(self.order_by().values_list("pk", flat=True))
+        for chunk in chunked(ids):
+            sync_facet_rows(
+                PartnershipFacet, chunk, Partnership.objects.filter(pk__in=chunk).facet_rows()
+            )
+        return len(ids)
 
     def between(self, one: City, other: City) -> PartnershipQuerySet:
         low, high = sorted([one, other], key=lambda c: c.pk)
@@ -308,7 +418,7 @@ class Partnership(Publishable, PartialDateModel):
         return label
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:partnership-detail", args=[self.slug])
+        return reverse("directory:partnership-detail", args=[self.slug])
 
     @property
     def cities(self) -> tuple[City, City]:
@@ -336,6 +446,21 @@ class Partnership(Publishable, PartialDateModel):
         if not self.slug:
             self.slug = self.make_slug()
         super().save(*args, **kwargs)
+
+
+class PartnershipFacet(FacetRow):
+    """The facet index of partnerships, kept in step by ``agreements.signals``."""
+
+    record = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="facet_rows")
+
+    class Meta:
+        verbose_name = _("partnership facet value")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "facet", "value"], name="partnershipfacet_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["facet", "value", "record"])]
 
 
 class StatusChange(PartialDateModel):
@@ -435,7 +560,7 @@ class Agreement(Publishable, PartialDateModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:agreement-detail", args=[self.slug])
+        return reverse("directory:agreement-detail", args=[self.slug])
 
 
 class Signatory(models.Model):
@@ -521,7 +646,7 @@ class Meeting(Publishable, PartialDateModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:meeting-detail", args=[self.slug])
+        return reverse("directory:meeting-detail", args=[self.slug])
 
 
 class Participant(models.Model):
@@ -571,6 +696,45 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class ProjectQuerySet(PublishableQuerySet["CulturalProject"]):
+    def involving(self, city: City) -> ProjectQuerySet:
+        return self.filter(
+            Q(cities=city) | Q(partnership__city_a=city) | Q(partnership__city_b=city)
+        ).distinct()
+
+    def facet_rows(self) -> FacetRows:
+        records = list(
+            self.values_list(
+                "pk", "status", "start", "partnership__city_a__country",
+                "partnership__city_b__country",
+            )
+        )  # fmt: skip
+        ids = [record[0] for record in records]
+        themes = themes_by_record(CulturalProject, ids)
+        countries: dict[int, set[str]] = defaultdict(set)
+        for pk, country in CulturalProject.cities.through.objects.filter(
+            culturalproject_id__in=ids
+        ).values_list("culturalproject_id", "city__country"):
+            countries[pk].add(country)
+        rows: FacetRows = set()
+        for pk, status, start, country_a, country_b in records:
+            rows.add((pk, "status", status))
+            if start:
+                rows.add((pk, "year", str(start.year)))
+            for country in countries[pk] | {country_a, country_b} - {None}:
+                rows.add((pk, "country", country))
+            rows |= {(pk, "theme", slug) for slug in themes[pk]}
+        return rows
+
+    def refresh_facets(self) -> int:
+        ids = list(self.order_by().values_list("pk", flat=True))
+        for chunk in chunked(ids):
+            sync_facet_rows(
+                ProjectFacet, chunk, CulturalProject.objects.filter(pk__in=chunk).facet_rows()
+            )
+        return len(ids)
+
+
 class CulturalProject(Publishable, PartialDateModel):
     Status = ProjectStatus
 
@@ -602,9 +766,12 @@ class CulturalProject(Publishable, PartialDateModel):
     outputs = models.TextField(_("outputs"), blank=True)
     themes = themes_field()
     citations = citations_relation()
+    search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     start_when = PartialDateDescriptor("start")
     end_when = PartialDateDescriptor("end")
+
+    objects = ProjectQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("cultural project")
@@ -626,4 +793,20 @@ class CulturalProject(Publishable, PartialDateModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("agreements:project-detail", args=[self.slug])
+        return reverse("directory:project-detail", args=[self.slug])
+
+    def refresh_search_key(self) -> None:
+        self.search_keys = search_keys(self.title)
+
+
+class ProjectFacet(FacetRow):
+    """The facet index of cultural projects, kept in step by ``agreements.signals``."""
+
+    record = models.ForeignKey(CulturalProject, on_delete=models.CASCADE, related_name="facet_rows")
+
+    class Meta:
+        verbose_name = _("project facet value")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "facet", "value"], name="projectfacet_unique")
+        ]
+        indexes = [models.Index(fields=["facet", "value", "record"])]

@@ -8,13 +8,16 @@ without this app knowing the other exists.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -24,9 +27,10 @@ from twinning.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
-from twinning.publication import Publishable, choices_constraint
+from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
 
-from .normalise import search_key
+from .normalise import search_key, search_keys
+from .regions import REGIONS, region_of
 
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]*$", _('A Wikidata id is a Q followed by digits, e.g. "Q2044".')
@@ -45,6 +49,19 @@ class CityQuerySet(models.QuerySet["City"]):
 
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())
+
+
+def local_names(path: str = "", language: str | None = None) -> Any:
+    """Prefetch, for the cities at ``path``, their preferred name in the active language.
+
+    ``City.display_name`` then shows "Firenze" on an Italian page without a query per city.
+    """
+    language = (language or get_language() or "en").split("-")[0]
+    return Prefetch(
+        f"{path}names",
+        queryset=CityName.objects.filter(language=language, is_preferred=True),
+        to_attr="local_names",
+    )
 
 
 class City(models.Model):
@@ -120,10 +137,29 @@ class City(models.Model):
         return f"{self.name} ({self.country.code})" if self.country else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cities:city-detail", args=[self.slug])
+        return reverse("directory:city-detail", args=[self.slug])
 
     def refresh_search_key(self) -> None:
         self.search_key = search_key(self.name)[:200]
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language when one is stored (see ``local_names``)."""
+        names = getattr(self, "local_names", None)
+        return names[0].name if names else self.name
+
+    @property
+    def display_language(self) -> str:
+        names = getattr(self, "local_names", None)
+        return names[0].language if names else "en"
+
+    @property
+    def region(self) -> str:
+        return region_of(self.country.code) if self.country else ""
+
+    @property
+    def region_name(self) -> str:
+        return str(REGIONS.get(self.region, ""))
 
 
 class CityNameKind(models.TextChoices):
@@ -202,6 +238,7 @@ class Network(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     class Meta:
         verbose_name = _("network")
@@ -219,7 +256,23 @@ class Network(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("cities:network-detail", args=[self.slug])
+        return reverse("directory:network-detail", args=[self.slug])
+
+    def refresh_search_key(self) -> None:
+        self.search_keys = search_keys(self.name, self.native_name, self.short_name)
+
+
+# UNESCO's creative fields, the usual values of ``NetworkMembership.field``, for translation
+# catalogues; pages show a field as ``{% translate membership.field %}``.
+CREATIVE_FIELDS = (
+    gettext_noop("Crafts and Folk Art"),
+    gettext_noop("Design"),
+    gettext_noop("Film"),
+    gettext_noop("Gastronomy"),
+    gettext_noop("Literature"),
+    gettext_noop("Media Arts"),
+    gettext_noop("Music"),
+)
 
 
 class MembershipRole(models.TextChoices):
@@ -227,6 +280,12 @@ class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", _("coordinator")
     COORDINATION_OFFICE = "coordination_office", _("coordination office")
     OBSERVER = "observer", _("observer")
+
+
+class MembershipQuerySet(PublishableQuerySet["NetworkMembership"]):
+    def current(self) -> MembershipQuerySet:
+        """Memberships that have not ended."""
+        return self.filter(Q(until__isnull=True) | Q(until__gte=timezone.now().date()))
 
 
 class NetworkMembership(Publishable, PartialDateModel):
@@ -256,6 +315,8 @@ class NetworkMembership(Publishable, PartialDateModel):
 
     since_when = PartialDateDescriptor("since")
     until_when = PartialDateDescriptor("until")
+
+    objects = MembershipQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("network membership")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.db.models import Case, IntegerField, Q, Value, When
+
 # Letters that NFKD does not take apart but that people type without their stroke.
 _LATIN_FOLD = str.maketrans(
     {
@@ -61,3 +63,29 @@ def search_key(text: str) -> str:
     # NFKD splits آ into ا + madda and ۀ into ه + hamza; fold once more after stripping.
     stripped = stripped.translate(_ARABIC_FOLD)
     return _SEPARATORS.sub(" ", stripped).strip()
+
+
+def search_keys(*texts: str, limit: int = 400) -> str:
+    """The keys of several names in one column, each between bars: "|iman hojjati|ایمان حجتی|".
+
+    A name then matches exactly (``|key|``), by its start (``|key``) or anywhere (``key``), all
+    with a ``LIKE`` that a trigram index serves on PostgreSQL.
+    """
+    keys = list(dict.fromkeys(key for key in map(search_key, texts) if key))
+    return ("|" + "|".join(keys) + "|")[:limit] if keys else ""
+
+
+def match_rank(column: str, key: str) -> Case:
+    """0 for an exact name, 1 for a name that starts with ``key``, 2 for one that contains it.
+
+    ``column`` holds a single key (``search_key``) or bar-separated keys (``search_keys``).
+    """
+    return Case(
+        When(Q(**{column: key}) | Q(**{f"{column}__contains": f"|{key}|"}), then=Value(0)),
+        When(
+            Q(**{f"{column}__startswith": key}) | Q(**{f"{column}__contains": f"|{key}"}),
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )

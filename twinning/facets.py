@@ -1,0 +1,222 @@
+"""Faceted browsing: OR within a facet, AND across facets, counts that honour the other filters.
+
+A listing's facets live in a *facet index*: one row per record, facet and value, e.g.
+(partnership 7, "country", "IT"). Filtering on a facet is a semi-join on that index. The counts of
+all facets without a selection come from one GROUP BY over the filtered records; each facet with a
+selection gets one more query, over the records filtered by the *other* facets only, so that
+choosing Italy still shows how many partnerships Iran has (the usual faceted-search rule).
+
+The same FilterSet therefore drives a browse page, its facet counts, its exports and the API list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import models, transaction
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+FacetRows = set[tuple[int, str, str]]
+
+
+class FacetRow(models.Model):
+    """One (record, facet, value) row of a listing's facet index. Subclasses add ``record``."""
+
+    facet = models.CharField(max_length=16)
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+def sync_facet_rows(index: Any, record_ids: Iterable[int], desired: FacetRows) -> None:
+    """Make the index rows of ``record_ids`` exactly ``desired``, touching only what changed.
+
+    ``index`` is a concrete FacetRow subclass (with its ``record`` foreign key).
+    """
+    ids = list(record_ids)
+    with transaction.atomic():
+        existing: FacetRows = set(
+            index.objects.filter(record_id__in=ids).values_list("record_id", "facet", "value")
+        )
+        stale = existing - desired
+        for record_id, facet, value in stale:
+            index.objects.filter(record_id=record_id, facet=facet, value=value).delete()
+        index.objects.bulk_create(
+            [
+                index(record_id=record_id, facet=facet, value=value)
+                for record_id, facet, value in sorted(desired - existing)
+            ]
+        )
+
+
+class FacetChoiceField(forms.MultipleChoiceField):
+    """A repeated query parameter whose every value must be known; the error names it."""
+
+    default_error_messages = {
+        "invalid_choice": _("%(value)s is not a known value of this filter."),
+    }
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """A facet: its values are ORed, and it filters through the FilterSet's facet index."""
+
+    field_class = FacetChoiceField
+
+    def __init__(
+        self,
+        *args: Any,
+        facet: str = "",
+        searchable: bool = False,
+        shown: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        self.facet = facet
+        self.searchable = searchable
+        self.shown = shown
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def option_label(self, value: str) -> str:
+        if not hasattr(self, "_labels"):
+            self._labels = {str(key): label for key, label in self.field.choices}  # type: ignore[attr-defined]
+        return str(self._labels.get(value, value))
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        index = self.parent.facet_index  # type: ignore[attr-defined]  # set by FilterSet
+        return qs.filter(
+            pk__in=index.objects.filter(
+                facet=self.facet or self.field_name, value__in=value
+            ).values("record_id")
+        )
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+    searchable: bool = False
+    shown: bool = True
+    selected: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"facet-{self.name}"
+
+
+def clean_query(data: QueryDict) -> QueryDict:
+    """The query without empty values, so an empty text box is no filter rather than an error."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        kept = [value for value in values if value.strip()]
+        if kept:
+            cleaned.setlist(key, kept)
+    return cleaned
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet with a facet index and facet counts.
+
+    ``facet_index`` is the FacetRow model of the listing; ``facet_order`` the facets as shown.
+    """
+
+    facet_index: Any  # the listing's concrete FacetRow model
+    # Options per facet, sorted by count; a searchable facet shows all its options.
+    visible_options = 8
+
+    @property
+    def facet_filters(self) -> dict[str, FacetFilter]:
+        return {
+            name: filter_
+            for name, filter_ in self.filters.items()
+            if isinstance(filter_, FacetFilter)
+        }
+
+    def selected(self, name: str) -> list[str]:
+        if not self.is_valid():
+            return []
+        return list(self.form.cleaned_data.get(name) or [])
+
+    def queryset_without(self, name: str) -> QuerySet:
+        """The records matched by every filter but ``name``."""
+        qs = self.queryset.all()  # type: ignore[union-attr]  # always given
+        for other, value in self.form.cleaned_data.items():
+            if other != name:
+                qs = self.filters[other].filter(qs, value)
+        return qs
+
+    def count_values(self, records: QuerySet, facets: list[str]) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        index_facets = {self.facet_filters[name].facet or name: name for name in facets}
+        rows = (
+            self.facet_index.objects.filter(
+                record_id__in=records.order_by().values("pk"), facet__in=index_facets
+            )
+            .values_list("facet", "value")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for facet, value, n in rows:
+            counts[index_facets[facet]][value] = n
+        return counts
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """For each facet, how many records each of its values would give."""
+        names = list(self.facet_filters)
+        active = [name for name in names if self.selected(name)]
+        idle = [name for name in names if name not in active]
+        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        if idle:
+            counts.update(self.count_values(self.qs, idle))
+        for name in active:
+            counts.update(self.count_values(self.queryset_without(name), [name]))
+        return counts
+
+    def facets(self) -> list[Facet]:
+        """The facet panel: each facet's values with counts, selected ones first.
+
+        A value with no records under the other filters is hidden unless it is selected,
+        so a facet never leads to an empty page.
+        """
+        counts = self.facet_counts()
+        facets = []
+        for name, filter_ in self.facet_filters.items():
+            chosen = self.selected(name)
+            values = set(counts[name]) | set(chosen)
+            options = [
+                FacetOption(v, filter_.option_label(v), counts[name].get(v, 0), v in chosen)
+                for v in values
+            ]
+            options.sort(key=lambda o: (not o.selected, -o.count, o.label))
+            facets.append(
+                Facet(
+                    name=name,
+                    label=str(filter_.label),
+                    options=options,
+                    searchable=filter_.searchable,
+                    shown=filter_.shown,
+                    selected=[o for o in options if o.selected],
+                )
+            )
+        return facets
