@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run seed superuser test lint lock clean
+.PHONY: install run seed superuser test lint lock messages clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ install: $(INSTALLED)
 seed: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/seed.json
+	$(DEV_ENV) $(BIN)/python manage.py rebuild_facets
 
 run: seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -40,6 +41,11 @@ lock:
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+# Extract new interface strings into locale/*/django.po and compile them (needs GNU gettext).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l it -l fa -l vi --no-location --ignore='.venv/*' --ignore='staticfiles/*'
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore='.venv/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

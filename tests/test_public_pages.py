@@ -24,7 +24,7 @@ def test_home_counts_published_records(client: Any) -> None:
 def test_the_partnership_page_shows_its_history_and_original_language_sources(
     client: Any,
 ) -> None:
-    page = client.get(reverse("agreements:partnership-detail", args=["florence-isfahan"]))
+    page = client.get(reverse("directory:partnership-detail", args=["florence-isfahan"]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "1998" in html and "1377 SH" in html
@@ -37,11 +37,11 @@ def test_the_partnership_page_shows_its_history_and_original_language_sources(
 @pytest.mark.parametrize(
     ("name", "slug"),
     [
-        ("cities:city-detail", "isfahan"),
-        ("cities:network-detail", "unesco-creative-cities-network"),
-        ("agreements:agreement-detail", "isfahan-florence-sister-city-pact"),
-        ("agreements:meeting-detail", "hanoi-chairman-receives-italian-ambassador-2022-09-20"),
-        ("agreements:project-detail", "isfahan-florence-joint-music-project"),
+        ("directory:city-detail", "isfahan"),
+        ("directory:network-detail", "unesco-creative-cities-network"),
+        ("directory:agreement-detail", "isfahan-florence-sister-city-pact"),
+        ("directory:meeting-detail", "hanoi-chairman-receives-italian-ambassador-2022-09-20"),
+        ("directory:project-detail", "isfahan-florence-joint-music-project"),
     ],
 )
 def test_record_pages_open(client: Any, name: str, slug: str) -> None:

@@ -1,15 +1,34 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
 
-from . import views
+from directory import views
+from directory.sitemaps import SITEMAPS
 
-admin.site.site_header = "Twinning"
-admin.site.site_title = "Twinning admin"
-admin.site.index_title = "Records"
+admin.site.site_header = _("Twinning")
+admin.site.site_title = _("Twinning admin")
+admin.site.index_title = _("Records")
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("", include("cities.urls")),
-    path("", include("agreements.urls")),
-    path("admin/", admin.site.urls),
+handler400 = "directory.views.bad_request"
+handler404 = "directory.views.page_not_found"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "sitemap.xml",
+        cache_page(60 * 15)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
 ]
+
+# English at the root, the other interface languages under their prefix: /it/, /fa/, /vi/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("directory.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

@@ -1,0 +1,717 @@
+"""The public directory: published records only, a constant number of queries per page.
+
+Every queryset here starts from ``published()``; records linked from a published record are
+shown only when they are published themselves (a draft agreement never shows on its published
+partnership's page, an unpublished person is never named).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import BadRequest
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, When, Window
+from django.db.models.functions import Least, RowNumber
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from agreements.filters import MAX_QUERY_LENGTH, PartnershipFilter, ProjectFilter
+from agreements.models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Participant,
+    Partnership,
+    PartnershipFacet,
+    PartnershipQuerySet,
+    Person,
+    Position,
+    Signatory,
+)
+from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
+from cities.normalise import match_rank, search_key
+from twinning.facets import FacetedFilterSet, clean_query
+
+from . import structured_data as ld
+from .timeline import partnership_timeline
+
+PAGE_SIZE = 20
+SEARCH_SECTION_SIZE = 10
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page; a malformed number is a 400, a page past the end a 404."""
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise BadRequest(_("The page number must be a whole number.")) from None
+    if number < 1:
+        raise BadRequest(_("The page number must be 1 or more."))
+    paginator = Paginator(queryset, per_page)
+    if number > paginator.num_pages:
+        raise Http404(
+            _("There is no page %(number)d: there are %(pages)d.")
+            % {"number": number, "pages": paginator.num_pages}
+        )
+    return paginator.page(number)
+
+
+def with_partner_names(queryset: PartnershipQuerySet) -> PartnershipQuerySet:
+    """Partnerships with both cities and their names in the active language, in three queries."""
+    return queryset.select_related("city_a", "city_b").prefetch_related(
+        local_names("city_a__"), local_names("city_b__")
+    )
+
+
+def published_partnerships() -> PartnershipQuerySet:
+    return with_partner_names(Partnership.objects.published()).prefetch_related("themes")  # type: ignore[misc]
+
+
+def citations_of(records: Iterable[Any]) -> list[Citation]:
+    """The citations of several records, of any models, in one query."""
+    by_model: dict[type, list[int]] = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record.pk)
+    if not by_model:
+        return []
+    condition = Q()
+    for model, ids in by_model.items():
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    citations = (
+        Citation.objects.filter(condition)
+        .select_related("source")
+        .order_by("source__published", "source_id", "id")
+    )
+    # Records of one partnership often cite the same passage: show each passage once.
+    unique: dict[tuple[int, str, str], Citation] = {}
+    for citation in citations:
+        unique.setdefault((citation.source_id, citation.excerpt, citation.excerpt_en), citation)
+    return list(unique.values())
+
+
+def browse(
+    request: HttpRequest,
+    filterset: FacetedFilterSet,
+    template_name: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A faceted listing: the whole page, or with htmx only the region that changes."""
+    status = 200
+    if filterset.is_valid():
+        page = paginate(request, filterset.qs)
+        context.update(page=page, facets=filterset.facets(), errors=[])
+    else:
+        status = 400
+        errors = [
+            f"{filterset.form.fields[name].label}: {message}"
+            for name, messages in filterset.errors.items()
+            for message in messages
+        ]
+        context.update(page=None, facets=[], errors=errors)
+    context.update(filterset=filterset, query=request.GET.urlencode())
+    partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    name = template_name.replace(".html", "_results.html") if partial else template_name
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = Partnership.objects.published()
+    in_directory = directory_cities()
+    facets = {facet.name: facet for facet in PartnershipFilter({}, queryset=partnerships).facets()}
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "partnership_count": partnerships.count(),
+            "city_count": in_directory.count(),
+            "country_count": in_directory.values("country").distinct().count(),
+            "network_count": Network.objects.filter(
+                memberships__in=NetworkMembership.objects.published()
+            )
+            .distinct()
+            .count(),
+            "recent": published_partnerships().order_by("-published_at", "slug")[:6],
+            "notable": published_partnerships()
+            .annotate(
+                records=Count(
+                    "meetings",
+                    filter=Q(meetings__publication_state="published"),
+                    distinct=True,
+                )
+                + Count(
+                    "agreements",
+                    filter=Q(agreements__publication_state="published"),
+                    distinct=True,
+                )
+                + Count(
+                    "projects", filter=Q(projects__publication_state="published"), distinct=True
+                )
+            )
+            .filter(records__gt=0)
+            .order_by("-records", "slug")[:6],
+            "countries": facets["country"].options[:12],
+            "themes": facets["theme"].options,
+            "networks": facets["network"].options,
+            "structured_data": ld.website_data(request),
+        },
+    )
+
+
+def directory_cities() -> QuerySet[City]:
+    """Cities that appear in a published partnership, membership or project."""
+    partnerships = Partnership.objects.published()
+    return City.objects.filter(
+        Q(pk__in=partnerships.values("city_a"))
+        | Q(pk__in=partnerships.values("city_b"))
+        | Q(pk__in=NetworkMembership.objects.published().values("city"))
+        | Q(pk__in=CulturalProject.objects.published().values("cities"))
+    )
+
+
+@require_safe
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=published_partnerships(), request=request
+    )
+    return browse(request, filterset, "directory/partnership_list.html", {})
+
+
+@require_safe
+def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(published_partnerships(), slug=slug)
+    agreements = list(partnership.agreements.published().select_related("signed_place"))
+    meetings = list(partnership.meetings.published().select_related("place"))
+    projects = list(partnership.projects.published())
+    status_changes = list(partnership.status_changes.all())
+    pair = [partnership.city_a_id, partnership.city_b_id]
+    related = (
+        published_partnerships()
+        .involving_any(pair)
+        .exclude(pk=partnership.pk)
+        .order_by("slug")[:30]
+    )
+    citations = citations_of([partnership, *agreements, *meetings, *projects])
+    return render(
+        request,
+        "directory/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "timeline": partnership_timeline(status_changes, agreements, meetings, projects),
+            "people": people_involved(meetings, agreements),
+            "citations": citations,
+            "related": related,
+            "structured_data": ld.partnership_data(partnership, citations, request),
+        },
+    )
+
+
+def people_involved(meetings: list[Meeting], agreements: list[Agreement]) -> list[dict[str, Any]]:
+    """Published people and organisations who met or signed, each with what they did where."""
+    people: dict[tuple[str, int], dict[str, Any]] = {}
+    rows: list[tuple[Participant | Signatory, Meeting | Agreement]] = [
+        (row, row.meeting)
+        for row in Participant.objects.filter(meeting__in=meetings).select_related(
+            "person", "organization", "meeting"
+        )
+    ] + [
+        (row, row.agreement)
+        for row in Signatory.objects.filter(agreement__in=agreements).select_related(
+            "person", "organization", "agreement"
+        )
+    ]
+    for row, record in rows:
+        person = row.person if row.person and row.person.is_published else None
+        organization = (
+            row.organization if row.organization and row.organization.is_published else None
+        )
+        if person is None and organization is None:
+            continue
+        key = ("person", person.pk) if person else ("organization", organization.pk)  # type: ignore[union-attr]
+        entry = people.setdefault(
+            key, {"person": person, "organization": organization, "involvements": []}
+        )
+        entry["involvements"].append(
+            {"role": row.role, "record": record, "signed": isinstance(row, Signatory)}
+        )
+    return sorted(people.values(), key=lambda e: str(e["person"] or e["organization"]).casefold())
+
+
+def published_partnership_or_none(record: Meeting | Agreement | CulturalProject) -> Any:
+    partnership = record.partnership
+    return partnership if partnership is not None and partnership.is_published else None
+
+
+@require_safe
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_object_or_404(
+        Agreement.objects.published()
+        .filter(partnership__publication_state="published")
+        .select_related("signed_place"),
+        slug=slug,
+    )
+    partnership = with_partner_names(Partnership.objects.filter(pk=agreement.partnership_id)).get()
+    signatories = [
+        row
+        for row in agreement.signatories.select_related("person", "organization")
+        if (row.person and row.person.is_published)
+        or (row.organization and row.organization.is_published)
+    ]
+    citations = citations_of([agreement])
+    return render(
+        request,
+        "directory/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "partnership": partnership,
+            "signatories": signatories,
+            "citations": citations,
+            "structured_data": ld.agreement_data(agreement, citations, request),
+        },
+    )
+
+
+@require_safe
+def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
+    """The signed document of a published agreement; nothing else is served."""
+    agreement = get_object_or_404(
+        Agreement.objects.published().filter(partnership__publication_state="published"),
+        slug=slug,
+    )
+    if not agreement.document:
+        raise Http404(_("This agreement has no document on file."))
+    try:
+        handle = agreement.document.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This agreement has no document on file.")) from None
+    return FileResponse(handle, filename=agreement.document.name.rsplit("/", 1)[-1])
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.published()
+        .select_related("place", "partnership__city_a", "partnership__city_b")
+        .prefetch_related(
+            "themes",  # type: ignore[misc]
+            Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
+        ),
+        slug=slug,
+    )
+    participants = [
+        {
+            "person": row.person if row.person and row.person.is_published else None,
+            "organization": row.organization
+            if row.organization and row.organization.is_published
+            else None,
+            "role": row.role,
+        }
+        for row in meeting.participants.select_related("person", "organization")
+    ]
+    citations = citations_of([meeting])
+    return render(
+        request,
+        "directory/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "partnership": published_partnership_or_none(meeting),
+            "participants": [p for p in participants if p["person"] or p["organization"]],
+            "citations": citations,
+            "structured_data": ld.meeting_data(meeting, citations, request),
+        },
+    )
+
+
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    queryset = (
+        CulturalProject.objects.published()
+        .select_related("network")
+        .prefetch_related(
+            "themes",  # type: ignore[misc]
+            Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
+        )
+        .order_by("title")
+    )
+    filterset = ProjectFilter(clean_query(request.GET), queryset=queryset, request=request)
+    return browse(request, filterset, "directory/project_list.html", {})
+
+
+@require_safe
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(
+        CulturalProject.objects.published()
+        .select_related("network", "partnership__city_a", "partnership__city_b")
+        .prefetch_related(
+            "themes",  # type: ignore[misc]
+            Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
+        ),
+        slug=slug,
+    )
+    citations = citations_of([project])
+    return render(
+        request,
+        "directory/project_detail.html",
+        {
+            "project": project,
+            "partnership": published_partnership_or_none(project),
+            "citations": citations,
+            "structured_data": ld.project_data(project, citations, request),
+        },
+    )
+
+
+@require_safe
+def city_list(request: HttpRequest) -> HttpResponse:
+    query = clean_query(request.GET)
+    text = query.get("q", "")
+    country = query.get("country", "").upper()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadRequest(_("The search text is too long."))
+    if country and country not in countries:
+        raise BadRequest(_("%(code)s is not a known country code.") % {"code": country})
+    cities = directory_cities()
+    if text:
+        cities = cities.filter(pk__in=City.objects.matching(text).values("pk"))
+    if country:
+        cities = cities.filter(country=country)
+    cities = cities.prefetch_related(local_names()).order_by("name")
+    page = paginate(request, cities)
+    partner_counts = partner_counts_of([city.pk for city in page.object_list])
+    for city in page.object_list:
+        city.partner_count = partner_counts.get(city.pk, 0)
+    return render(
+        request,
+        "directory/city_list.html",
+        {"page": page, "q": text, "country": country, "countries": countries},
+    )
+
+
+def partner_counts_of(city_ids: list[int]) -> dict[int, int]:
+    """How many published partnerships each city has, in one query."""
+    counts: dict[int, int] = defaultdict(int)
+    published = Partnership.objects.published()
+    for side in ("city_a", "city_b"):
+        rows = (
+            published.filter(**{f"{side}__in": city_ids})
+            .values_list(side)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for city_id, n in rows:
+            counts[city_id] += n
+    return counts
+
+
+@require_safe
+def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # django-stubs cannot type reverse relations by name; the tests check these at run time.
+    names: Any = Prefetch("names", queryset=CityName.objects.order_by("language", "name"))
+    memberships: Any = Prefetch(
+        "memberships", queryset=NetworkMembership.objects.published().select_related("network")
+    )
+    city = get_object_or_404(
+        City.objects.prefetch_related(local_names(), names, memberships),
+        slug=slug,
+    )
+    partnerships = list(published_partnerships().involving(city).order_by("slug"))
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for partnership in partnerships:
+        partner = partnership.city_b if partnership.city_a_id == city.pk else partnership.city_a
+        by_country[partner.country.code].append({"partnership": partnership, "partner": partner})
+    groups = sorted(
+        (
+            {"country": entries[0]["partner"].country, "entries": entries}
+            for entries in by_country.values()
+        ),
+        key=lambda group: str(group["country"].name),
+    )
+    meetings = (
+        Meeting.objects.published()
+        .filter(
+            Q(place=city)
+            | Q(cities=city)
+            | Q(partnership__city_a=city)
+            | Q(partnership__city_b=city)
+        )
+        .distinct()
+        .order_by(F("date").desc(nulls_last=True), "title")
+    )
+    projects = CulturalProject.objects.published().involving(city).order_by("title")
+    return render(
+        request,
+        "directory/city_detail.html",
+        {
+            "city": city,
+            "partner_groups": groups,
+            "partnership_count": len(partnerships),
+            "meetings": list(meetings),
+            "projects": list(projects),
+            "has_records": bool(partnerships) or bool(city.memberships.all()),
+            "structured_data": ld.city_data(city, request),
+        },
+    )
+
+
+@require_safe
+def network_list(request: HttpRequest) -> HttpResponse:
+    networks = Network.objects.select_related("parent").annotate(
+        member_count=Count(
+            "memberships__city",
+            filter=Q(memberships__publication_state="published"),
+            distinct=True,
+        )
+    )
+    return render(request, "directory/network_list.html", {"networks": networks})
+
+
+@require_safe
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    memberships = NetworkMembership.objects.published().select_related("city")
+    network = get_object_or_404(
+        Network.objects.select_related("parent").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships.prefetch_related(local_names("city__")).order_by(
+                    "field", "since", "city__name"
+                ),
+            ),
+            Prefetch(
+                "children",
+                queryset=Network.objects.prefetch_related(
+                    Prefetch(
+                        "memberships",
+                        queryset=memberships.exclude(role="member")
+                        .prefetch_related(local_names("city__"))
+                        .order_by("role", "city__name"),
+                        to_attr="office_roles",
+                    )
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    projects = CulturalProject.objects.published().filter(network=network).order_by("title")
+    members = network.memberships.all()
+    return render(
+        request,
+        "directory/network_detail.html",
+        {
+            "network": network,
+            "members": [m for m in members if m.role == "member"],
+            "roles": [m for m in members if m.role != "member"],
+            "projects": list(projects),
+            "structured_data": ld.network_data(
+                network, [m for m in members if m.role == "member"], request
+            ),
+        },
+    )
+
+
+@require_safe
+def country_list(request: HttpRequest) -> HttpResponse:
+    counts = dict(
+        PartnershipFacet.objects.filter(facet="country", record__in=Partnership.objects.published())
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = sorted(
+        ({"code": code, "name": countries.name(code), "count": n} for code, n in counts.items()),
+        key=lambda row: str(row["name"]),
+    )
+    return render(request, "directory/country_list.html", {"rows": rows})
+
+
+PARTNERS_PER_COUNTRY = 10
+
+
+@require_safe
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper():
+        return redirect("directory:country-detail", code=code.upper(), permanent=True)
+    if code not in countries:
+        raise Http404(_("%(code)s is not a known country code.") % {"code": code})
+    published = Partnership.objects.published().in_country(code)
+    counts = dict(
+        PartnershipFacet.objects.filter(facet="pair", record__in=published, value__contains=code)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = partner_rows(published, code)
+    groups: dict[str, dict[str, Any]] = {}
+    for pair, n in counts.items():
+        first, second = pair.split("-")
+        partner = second if first == code else first
+        groups[partner] = {"code": partner, "name": countries.name(partner), "count": n}
+    for partnership in rows:
+        partner_country = partnership.partner_country  # type: ignore[attr-defined]  # annotated
+        groups[partner_country].setdefault("partnerships", []).append(partnership)
+    ordered = sorted(groups.values(), key=lambda g: (-g["count"], str(g["name"])))
+    return render(
+        request,
+        "directory/country_detail.html",
+        {
+            "code": code,
+            "name": countries.name(code),
+            "groups": ordered,
+            "total": published.count(),
+            "per_group": PARTNERS_PER_COUNTRY,
+        },
+    )
+
+
+def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]:
+    """The first partnerships with each partner country, in one query (a window function)."""
+    partner = Case(
+        When(city_a__country=code, then=F("city_b__country")), default=F("city_a__country")
+    )
+    return list(
+        with_partner_names(published)
+        .annotate(
+            partner_country=partner,
+            rank=Window(RowNumber(), partition_by=[partner], order_by=[F("slug").asc()]),
+        )
+        .filter(rank__lte=PARTNERS_PER_COUNTRY)
+        .order_by("slug")
+    )
+
+
+@require_safe
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person.objects.published(), slug=slug)
+    positions = list(
+        Position.objects.filter(
+            person=person, organization__publication_state="published"
+        ).select_related("organization")
+    )
+    meetings = (
+        Meeting.objects.published()
+        .filter(participants__person=person)
+        .distinct()
+        .order_by(F("date").desc(nulls_last=True))
+    )
+    agreements = (
+        Agreement.objects.published()
+        .filter(signatories__person=person, partnership__publication_state="published")
+        .distinct()
+    )
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "positions": positions,
+            "meetings": list(meetings),
+            "agreements": list(agreements),
+            "citations": citations_of([person]),
+            "structured_data": ld.person_data(person, positions, request),
+        },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadRequest(
+            _("The search text is too long (at most %(limit)d characters).")
+            % {"limit": MAX_QUERY_LENGTH}
+        )
+    key = search_key(text)
+    sections: list[dict[str, Any]] = []
+    if key:
+        sections = search_sections(key, text)
+    return render(
+        request,
+        "directory/search.html",
+        {"q": text, "sections": sections, "total": sum(s["count"] for s in sections)},
+    )
+
+
+def ranked(queryset: QuerySet, rank: Any, *order: str) -> tuple[list[Any], int]:
+    matches = queryset.annotate(rank=rank)
+    return list(matches.order_by("rank", *order)[:SEARCH_SECTION_SIZE]), matches.count()
+
+
+def search_sections(key: str, text: str) -> list[dict[str, Any]]:
+    """Matches of every kind of record, best first: exact name, then start of a name, then part."""
+    city_rank = Min(Least(match_rank("search_key", key), match_rank("names__search_key", key)))
+    cities_matching = City.objects.filter(pk__in=City.objects.matching(text).values("pk"))
+    cities, city_count = ranked(cities_matching.prefetch_related(local_names()), city_rank, "name")
+    matched_ids = City.objects.matching(text).values("pk")
+    partnerships, partnership_count = ranked(
+        published_partnerships().involving_any(matched_ids),
+        Least(match_rank("city_a__search_key", key), match_rank("city_b__search_key", key)),
+        "slug",
+    )
+    projects, project_count = ranked(
+        CulturalProject.objects.published().filter(search_keys__contains=key),
+        match_rank("search_keys", key),
+        "title",
+    )
+    networks, network_count = ranked(
+        Network.objects.filter(search_keys__contains=key), match_rank("search_keys", key), "name"
+    )
+    people, people_count = ranked(
+        Person.objects.published().filter(search_keys__contains=key),
+        match_rank("search_keys", key),
+        "name",
+    )
+    sections = [
+        ("cities", _("Cities"), cities, city_count, reverse("directory:city-list")),
+        (
+            "partnerships",
+            _("Partnerships"),
+            partnerships,
+            partnership_count,
+            reverse("directory:partnership-list"),
+        ),
+        ("projects", _("Projects"), projects, project_count, reverse("directory:project-list")),
+        ("networks", _("Networks"), networks, network_count, ""),
+        ("people", _("People"), people, people_count, ""),
+    ]
+    return [
+        {"name": name, "label": label, "results": results, "count": count, "more": more}
+        for name, label, results, count, more in sections
+        if count
+    ]
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /*/admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 in the site's design, with the message when it is one of ours."""
+    message = str(exception) if isinstance(exception, BadRequest) else ""
+    return TemplateResponse(request, "400.html", {"message": message}, status=400).render()
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    message = exception.args[0] if isinstance(exception, Http404) and exception.args else ""
+    if not isinstance(message, str) or (message.startswith("No ") and "matches" in message):
+        message = ""  # Django's own messages name models; ours are written for people
+    return TemplateResponse(request, "404.html", {"message": message}, status=404).render()
