@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: install run seed superuser test lint lock messages clean
+.PHONY: install run seed superuser test lint browser lock messages clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/mypy .
 
-test: lint
+# Chromium for the browser tests (tests/browser); installed when missing and possible.
+browser:
+	.ci/ensure-chromium
+
+test: lint browser
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
 

@@ -78,7 +78,7 @@ class CountryPairField(forms.MultipleChoiceField):
 class CountryPairFilter(FacetFilter):
     field_class = CountryPairField  # type: ignore[assignment]  # a MultipleChoiceField too
 
-    def option_label(self, value: str) -> str:
+    def option_label(self, value: str, labels: dict[str, Any]) -> str:
         first, _dash, second = value.partition("-")
         return f"{countries.name(first)} – {countries.name(second)}"
 

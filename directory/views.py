@@ -110,7 +110,9 @@ def browse(
     status = 200
     if filterset.is_valid():
         page = paginate(request, filterset.qs)
-        context.update(page=page, facets=filterset.facets(), errors=[])
+        facets = filterset.facets()
+        active = any(facet.selected for facet in facets)
+        context.update(page=page, facets=facets, active=active, errors=[])
     else:
         status = 400
         errors = [
@@ -582,6 +584,7 @@ def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]
     )
     return list(
         with_partner_names(published)
+        .prefetch_related("themes")  # type: ignore[misc]
         .annotate(
             partner_country=partner,
             rank=Window(RowNumber(), partition_by=[partner], order_by=[F("slug").asc()]),

@@ -19,6 +19,14 @@ def _plain_static_storage(settings: Any) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> None:
+    """A request leaves its language active in the test thread: start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @pytest.fixture
 def seeded(db: None) -> None:
     call_command("loaddata", "fixtures/seed.json", verbosity=0)

@@ -164,7 +164,9 @@ class PartialDateModel(models.Model):
 
     def normalise_partial_dates(self) -> None:
         for field in self.partial_date_names():
-            value = getattr(self, field)
+            # Imports and scripts may give "1998-05-01"; the column holds a date.
+            column: Any = self._meta.get_field(field)
+            value = column.to_python(getattr(self, field))
             precision = getattr(self, f"{field}_precision")
             if value is not None and not precision:
                 setattr(self, f"{field}_precision", Precision.DAY)

@@ -87,10 +87,9 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
-    def option_label(self, value: str) -> str:
-        if not hasattr(self, "_labels"):
-            self._labels = {str(key): label for key, label in self.field.choices}  # type: ignore[attr-defined]
-        return str(self._labels.get(value, value))
+    def option_label(self, value: str, labels: dict[str, Any]) -> str:
+        """How a value shows in the panel; ``labels`` are the form field's choices."""
+        return str(labels.get(value, value))
 
     def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
         if not value:
@@ -144,6 +143,17 @@ class FacetedFilterSet(django_filters.FilterSet):
     facet_index: Any  # the listing's concrete FacetRow model
     # Options per facet, sorted by count; a searchable facet shows all its options.
     visible_options = 8
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            # Choices from the database (themes, networks) are read once per request, then
+            # serve both validation and the labels of the panel.
+            for name in self.facet_filters:
+                field = form.fields[name]
+                field.choices = list(field.choices)  # type: ignore[attr-defined]
+        return self._form  # type: ignore[attr-defined]
 
     @property
     def facet_filters(self) -> dict[str, FacetFilter]:
@@ -204,8 +214,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, filter_ in self.facet_filters.items():
             chosen = self.selected(name)
             values = set(counts[name]) | set(chosen)
+            # The bound form's choices: evaluated once, for validation and for the labels.
+            field: Any = self.form.fields[name]
+            labels = {str(key): label for key, label in field.choices}
             options = [
-                FacetOption(v, filter_.option_label(v), counts[name].get(v, 0), v in chosen)
+                FacetOption(v, filter_.option_label(v, labels), counts[name].get(v, 0), v in chosen)
                 for v in values
             ]
             options.sort(key=lambda o: (not o.selected, -o.count, o.label))
