@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,27 @@ class CityQuerySet(models.QuerySet["City"]):
 
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())
+
+    def similar_to(self, text: str, threshold: float = 0.3) -> CityQuerySet:
+        """Cities with a name close to ``text`` ("Florance"), best first; PostgreSQL only.
+
+        Uses trigram similarity (pg_trgm, indexed by migration 0003); elsewhere nothing.
+        """
+        key = search_key(text)
+        if not key or connections[self.db].vendor != "postgresql":
+            return self.none()
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        closest = (
+            CityName.objects.annotate(similarity=TrigramSimilarity("search_key", key))
+            .filter(similarity__gte=threshold)
+            .values("city")
+        )
+        return (
+            self.annotate(similarity=TrigramSimilarity("search_key", key))
+            .filter(Q(similarity__gte=threshold) | Q(pk__in=closest))
+            .order_by("-similarity", "name")
+        )
 
 
 def local_names(path: str = "", language: str | None = None) -> Any:

@@ -637,12 +637,20 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     key = search_key(text)
     sections: list[dict[str, Any]] = []
+    suggestions: list[City] = []
     if key:
         sections = search_sections(key, text)
+        if not sections:  # a misspelling: offer the closest names (PostgreSQL trigrams)
+            suggestions = list(City.objects.similar_to(text)[:5])
     return render(
         request,
         "directory/search.html",
-        {"q": text, "sections": sections, "total": sum(s["count"] for s in sections)},
+        {
+            "q": text,
+            "sections": sections,
+            "suggestions": suggestions,
+            "total": sum(s["count"] for s in sections),
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -438,3 +439,95 @@ def test_the_meeting_page_lists_only_published_participants(client: Any) -> None
     html = html_of(client, meeting.get_absolute_url())
     assert "Shown Person" in html and "Draft Person" not in html
     assert Meeting.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram similarity: PostgreSQL")
+def test_a_misspelt_search_suggests_the_closest_names(client: Any) -> None:
+    CityFactory(name="Florence")
+    CityFactory(name="Hanoi")
+    response = client.get(reverse("directory:search"), {"q": "Florance"})
+    assert response.context["sections"] == []
+    assert [city.name for city in response.context["suggestions"]] == ["Florence"]
+    assert "Did you mean" in response.content.decode()
+
+
+# Queries of the other listings and record pages, whatever the number of rows.
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("project-list", 7),
+        ("project", 5),
+        ("meeting", 6),
+        ("agreement", 6),
+        ("city-list", 5),
+        ("network-list", 1),
+        ("country-list", 1),
+    ],
+)
+def test_more_pages_issue_a_constant_number_of_queries(
+    client: Any, kind: str, expected: int
+) -> None:
+    network = NetworkFactory()
+    partnership = PartnershipFactory(city_a=city_with_names(), city_b=city_with_names("FR"))
+    meeting = MeetingFactory(partnership=partnership, place=city_with_names())
+    agreement = AgreementFactory(partnership=partnership)
+    project = ProjectFactory(partnership=partnership, network=network)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            city = city_with_names("DE")
+            MembershipFactory(city=city, network=NetworkFactory())
+            PartnershipFactory(city_a=city, city_b=city_with_names("ES"))
+            meeting.cities.add(city)
+            meeting.participants.create(person=PersonFactory(), role="guest")
+            agreement.signatories.create(person=PersonFactory())
+            project.cities.add(city)
+            ProjectFactory(network=network).cities.add(city)
+            themed_project = ProjectFactory()
+            themed_project.themes.add(Theme.objects.get(slug="music"))
+
+    urls = {
+        "project-list": "/projects/",
+        "project": project.get_absolute_url(),
+        "meeting": meeting.get_absolute_url(),
+        "agreement": agreement.get_absolute_url(),
+        "city-list": "/cities/",
+        "network-list": "/networks/",
+        "country-list": "/countries/",
+    }
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(urls[kind]).status_code == 200
+        return len(context.captured_queries)
+
+    add(2)
+    few = queries()
+    add(25)
+    assert few == queries() == expected
+
+
+@pytest.mark.usefixtures("seeded")
+def test_no_page_ships_more_than_100_kb_of_css_and_javascript(client: Any) -> None:
+    from django.contrib.staticfiles import finders
+
+    html = html_of(client, "/partnerships/")
+    assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="/static/([^"]+)"', html)
+    assert {"css/site.css", "js/site.js"} <= set(assets)
+    size = sum(Path(str(finders.find(asset))).stat().st_size for asset in assets)
+    assert size < 100 * 1024, f"{size} bytes of CSS and JavaScript"
+    assert "http" not in "".join(re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html))
+
+
+def test_a_server_error_shows_the_sites_own_page(client: Any, settings: Any) -> None:
+    from django.urls import path
+
+    def broken(request: Any) -> Any:
+        raise RuntimeError("boom")
+
+    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [path("broken/", broken)]})
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html and "boom" not in html
