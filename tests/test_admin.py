@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import Meeting, Partnership
-from cities.models import City
+from agreements.models import Meeting, Partnership, Theme
+from cities.models import Citation, City
 
 from .factories import (
     AgreementFactory,
@@ -17,6 +17,7 @@ from .factories import (
     CityNameFactory,
     MeetingFactory,
     MembershipFactory,
+    NetworkFactory,
     OrganizationFactory,
     PartnershipFactory,
     PersonFactory,
@@ -56,6 +57,13 @@ def make_rows(model: Any, count: int) -> None:
         "organization": lambda: OrganizationFactory(city=CityFactory()),
         "person": PersonFactory,
         "source": SourceFactory,
+        "network": NetworkFactory,
+        "citation": lambda: Citation.objects.create(
+            source=SourceFactory(), record=PartnershipFactory(), excerpt="…"
+        ),
+        "theme": lambda: Theme.objects.create(
+            name=f"Theme {Theme.objects.count()}", slug=f"theme-{Theme.objects.count()}"
+        ),
     }
     for _ in range(count):
         makers[model._meta.model_name]()
@@ -73,6 +81,9 @@ PINNED_CHANGELIST_QUERIES = {
     "organization": 8,
     "person": 6,
     "source": 7,
+    "network": 5,
+    "citation": 13,
+    "theme": 5,
 }
 
 
