@@ -19,6 +19,7 @@ install: $(INSTALLED)
 seed: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/seed.json
+	$(DEV_ENV) $(BIN)/python manage.py import_cities
 	$(DEV_ENV) $(BIN)/python manage.py rebuild_facets
 
 run: seed

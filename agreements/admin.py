@@ -1,11 +1,15 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from cities.admin import CitationInline
 from cities.admin_tools import PUBLICATION_FIELDSET, NormalisedSearchMixin, PublishableAdmin
 
+from .admin_import import import_view
 from .forms import CuratedThemesForm, PartnershipForm
 from .models import (
     Agreement,
@@ -149,6 +153,13 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
     @admin.display(description=_("established"), ordering="established")
     def established_when(self, partnership: Partnership) -> str:
         return str(partnership.established_when or "")
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [
+            path("import/", view, name="agreements_partnership_import"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=_("countries"))
     def country_pair(self, partnership: Partnership) -> str:

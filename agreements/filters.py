@@ -11,17 +11,25 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cities.filters import COUNTRY_CHOICES
 from cities.models import City, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
-from twinning.facets import FacetedFilterSet, FacetFilter
+from twinning.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
     CulturalProject,
+    Meeting,
+    MeetingFormat,
     Partnership,
     PartnershipFacet,
     PartnershipKind,
@@ -37,12 +45,15 @@ YEARS = range(800, 2100)
 MAX_QUERY_LENGTH = 200
 
 
-def country_choices() -> list[tuple[str, str]]:
-    return [(code, str(name)) for code, name in countries]
+def _decade_label(decade: int) -> str:
+    return gettext("%(decade)ss") % {"decade": decade}
 
 
-def region_choices() -> list[tuple[str, str]]:
-    return [(slug, str(name)) for slug, name in REGIONS.items()]
+# Fixed choices are lists (documented as enums in the API schema), their labels translated
+# when shown; themes and networks come from the database, read once per request.
+REGION_CHOICES = list(REGIONS.items())
+DECADE_CHOICES = [(str(decade), lazy(_decade_label, str)(decade)) for decade in DECADES]
+YEAR_CHOICES = [(str(year), str(year)) for year in YEARS]
 
 
 def theme_choices() -> list[tuple[str, Any]]:
@@ -53,12 +64,16 @@ def network_choices() -> list[tuple[str, str]]:
     return list(Network.objects.values_list("slug", "name"))
 
 
-def decade_choices() -> list[tuple[str, str]]:
-    return [(str(decade), _("%(decade)ss") % {"decade": decade}) for decade in DECADES]
+class ThemeFacetFilter(FacetFilter):
+    """Theme slugs (``/api/v1/themes/``)."""
 
 
-def year_choices() -> list[tuple[str, str]]:
-    return [(str(year), str(year)) for year in YEARS]
+class NetworkFacetFilter(FacetFilter):
+    """Network slugs (``/api/v1/networks/``)."""
+
+
+class CountryFacetFilter(FacetFilter):
+    field_class = CountryChoiceField
 
 
 class CountryPairField(forms.MultipleChoiceField):
@@ -101,15 +116,39 @@ class SearchFilter(django_filters.CharFilter):
 class PartnershipFilter(FacetedFilterSet):
     facet_index = PartnershipFacet
 
-    q = SearchFilter(method="search")
-    country = FacetFilter(label=_("Country"), choices=country_choices, searchable=True)
-    region = FacetFilter(label=_("World region"), choices=region_choices)
-    theme = FacetFilter(label=_("Theme"), choices=theme_choices)
+    q = SearchFilter(
+        method="search", help_text=_("A name of either city, in any language or script.")
+    )
+    country = CountryFacetFilter(
+        label=_("Country"),
+        choices=COUNTRY_CHOICES,
+        searchable=True,
+        help_text=_("ISO 3166-1 alpha-2 code of either city's country."),
+    )
+    region = FacetFilter(
+        label=_("World region"),
+        choices=REGION_CHOICES,
+        help_text=_("UN M49 region of either city."),
+    )
+    theme = ThemeFacetFilter(label=_("Theme"), choices=theme_choices, help_text=_("Theme slug."))
     kind = FacetFilter(label=_("Kind"), choices=PartnershipKind.choices)
     status = FacetFilter(label=_("Status"), choices=PartnershipStatus.choices)
-    decade = FacetFilter(label=_("Established"), choices=decade_choices)
-    network = FacetFilter(label=_("Network"), choices=network_choices, searchable=True)
-    pair = CountryPairFilter(label=_("Country pair"), shown=False)
+    decade = FacetFilter(
+        label=_("Established"),
+        choices=DECADE_CHOICES,
+        help_text=_("Decade established, by its first year: 1990."),
+    )
+    network = NetworkFacetFilter(
+        label=_("Network"),
+        choices=network_choices,
+        searchable=True,
+        help_text=_("Network slug: partnerships whose cities are current members."),
+    )
+    pair = CountryPairFilter(
+        label=_("Country pair"),
+        shown=False,
+        help_text=_("Two country codes in alphabetical order: DE-FR."),
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         method="sort_by",
@@ -147,10 +186,10 @@ class ProjectFilter(FacetedFilterSet):
     facet_index = ProjectFacet
 
     q = SearchFilter(method="search")
-    theme = FacetFilter(label=_("Theme"), choices=theme_choices)
+    theme = ThemeFacetFilter(label=_("Theme"), choices=theme_choices, help_text=_("Theme slug."))
     status = FacetFilter(label=_("Status"), choices=ProjectStatus.choices)
-    country = FacetFilter(label=_("Country"), choices=country_choices, searchable=True)
-    year = FacetFilter(label=_("Year started"), choices=year_choices)
+    country = CountryFacetFilter(label=_("Country"), choices=COUNTRY_CHOICES, searchable=True)
+    year = FacetFilter(label=_("Year started"), choices=YEAR_CHOICES)
 
     class Meta:
         model = CulturalProject
@@ -161,3 +200,38 @@ class ProjectFilter(FacetedFilterSet):
         if not key:
             return queryset
         return queryset.filter(search_keys__contains=key)
+
+
+class AgreementFilter(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(
+        field_name="partnership__slug", label=_("Partnership (its slug)")
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(choices=AgreementStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+
+class MeetingFilter(django_filters.FilterSet):
+    partnership = django_filters.CharFilter(
+        field_name="partnership__slug", label=_("Partnership (its slug)")
+    )
+    city = django_filters.CharFilter(method="involving", label=_("City (its slug)"))
+    meeting_format = django_filters.MultipleChoiceFilter(
+        field_name="format", choices=MeetingFormat.choices, label=_("Format")
+    )
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+    def involving(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(place__slug=value)
+            | Q(cities__slug=value)
+            | Q(partnership__city_a__slug=value)
+            | Q(partnership__city_b__slug=value)
+        ).distinct()

@@ -283,7 +283,9 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         networks = networks_by_city({r[4] for r in records} | {r[5] for r in records})
         rows: FacetRows = set()
         for pk, kind, status, established, city_a, city_b, country_a, country_b in records:
-            rows |= {(pk, "kind", kind), (pk, "status", status)}
+            rows.add((pk, "kind", kind))
+            if status:
+                rows.add((pk, "status", status))
             if established:
                 rows.add((pk, "decade", decade_of(established.year)))
             for country in (country_a, country_b):
@@ -352,7 +354,13 @@ class Partnership(Publishable, PartialDateModel):
         blank=True,
         help_text=_("For an institutional twinning: which institutions, e.g. museums."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=PartnershipStatus.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PartnershipStatus.choices,
+        blank=True,
+        help_text=_("Leave empty when the sources do not say, e.g. in an imported register."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -398,7 +406,7 @@ class Partnership(Publishable, PartialDateModel):
                 ),
             ),
             choices_constraint("kind", PartnershipKind, "partnership"),
-            choices_constraint("status", PartnershipStatus, "partnership"),
+            choices_constraint("status", PartnershipStatus, "partnership", allow_blank=True),
             *partial_date_constraints("established", "partnership"),
             *partial_date_constraints("ended", "partnership"),
             models.CheckConstraint(
@@ -810,3 +818,15 @@ class ProjectFacet(FacetRow):
             models.UniqueConstraint(fields=["record", "facet", "value"], name="projectfacet_unique")
         ]
         indexes = [models.Index(fields=["facet", "value", "record"])]
+
+
+def public_cities() -> models.QuerySet[City]:
+    """Cities that appear in a published partnership, membership or project: the directory's
+    cities, as opposed to every place of the gazetteer."""
+    partnerships = Partnership.objects.published()
+    return City.objects.filter(
+        Q(pk__in=partnerships.values("city_a"))
+        | Q(pk__in=partnerships.values("city_b"))
+        | Q(pk__in=NetworkMembership.objects.published().values("city"))
+        | Q(pk__in=CulturalProject.objects.published().values("cities"))
+    )

@@ -6,6 +6,9 @@ networks. Whatever changes one of those refreshes the rows of the records it tou
 writes (imports, generated data) bypass signals and call ``refresh_facets()`` themselves.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -14,6 +17,19 @@ from django.dispatch import receiver
 from cities.models import City, Network, NetworkMembership
 
 from .models import CulturalProject, Partnership, Person, Theme, ThemedItem
+
+_deferred: ContextVar[bool] = ContextVar("facet_refresh_deferred", default=False)
+
+
+@contextmanager
+def facets_deferred() -> Iterator[None]:
+    """Within, saves do not refresh the facet indexes: a bulk writer (an import) refreshes
+    what it touched once at the end. Per context, so other requests are not affected."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 @receiver(pre_save, sender=Person)
@@ -24,6 +40,8 @@ def refresh_search_key(sender: type, instance: Person | CulturalProject, **kwarg
 
 @receiver(post_save, sender=Partnership)
 def index_partnership(sender: type, instance: Partnership, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     Partnership.objects.filter(pk=instance.pk).refresh_facets()
     # A project's countries include those of its partnership's cities.
     CulturalProject.objects.filter(partnership=instance.pk).refresh_facets()
@@ -31,11 +49,15 @@ def index_partnership(sender: type, instance: Partnership, **kwargs: Any) -> Non
 
 @receiver(post_save, sender=CulturalProject)
 def index_project(sender: type, instance: CulturalProject, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     CulturalProject.objects.filter(pk=instance.pk).refresh_facets()
 
 
 @receiver(m2m_changed, sender=CulturalProject.cities.through)
 def index_project_cities(sender: type, instance: Any, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     if kwargs["action"] not in {"post_add", "post_remove", "post_clear"}:
         return
     if isinstance(instance, CulturalProject):
@@ -47,6 +69,8 @@ def index_project_cities(sender: type, instance: Any, **kwargs: Any) -> None:
 @receiver(post_save, sender=ThemedItem)
 @receiver(post_delete, sender=ThemedItem)
 def index_themed_record(sender: type, instance: ThemedItem, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     model = instance.content_type.model_class()
     if model is Partnership:
         Partnership.objects.filter(pk=instance.object_id).refresh_facets()
@@ -56,6 +80,8 @@ def index_themed_record(sender: type, instance: ThemedItem, **kwargs: Any) -> No
 
 @receiver(post_save, sender=Theme)
 def index_theme(sender: type, instance: Theme, raw: bool = False, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     if raw:
         return
     Partnership.objects.filter(themes=instance).refresh_facets()
@@ -64,6 +90,8 @@ def index_theme(sender: type, instance: Theme, raw: bool = False, **kwargs: Any)
 
 @receiver(post_save, sender=City)
 def index_city(sender: type, instance: City, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     Partnership.objects.involving(instance).refresh_facets()
     CulturalProject.objects.involving(instance).refresh_facets()
 
@@ -71,11 +99,15 @@ def index_city(sender: type, instance: City, **kwargs: Any) -> None:
 @receiver(post_save, sender=NetworkMembership)
 @receiver(post_delete, sender=NetworkMembership)
 def index_membership(sender: type, instance: NetworkMembership, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     Partnership.objects.involving_any([instance.city_id]).refresh_facets()
 
 
 @receiver(post_save, sender=Network)
 def index_network(sender: type, instance: Network, raw: bool = False, **kwargs: Any) -> None:
+    if _deferred.get():
+        return
     if raw:
         return
     members = NetworkMembership.objects.filter(network=instance).values("city")

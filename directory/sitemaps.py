@@ -8,10 +8,15 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person
+from agreements.models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Partnership,
+    Person,
+    public_cities,
+)
 from cities.models import City, Network
-
-from .views import directory_cities
 
 
 class LocalisedSitemap(Sitemap):
@@ -82,7 +87,7 @@ class CitySitemap(LocalisedSitemap):
     """Cities with a published record: gazetteer entries alone are not directory pages."""
 
     def items(self) -> QuerySet[City]:
-        return directory_cities().only("slug").order_by("pk")
+        return public_cities().only("slug").order_by("pk")
 
 
 class NetworkSitemap(LocalisedSitemap):
@@ -96,7 +101,7 @@ class NetworkSitemap(LocalisedSitemap):
 
 class CountrySitemap(LocalisedSitemap):
     def items(self) -> list[str]:
-        return sorted(set(directory_cities().values_list("country", flat=True)))
+        return sorted(set(public_cities().values_list("country", flat=True)))
 
     def location(self, item: str) -> str:
         return reverse("directory:country-detail", args=[item])

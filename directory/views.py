@@ -7,6 +7,7 @@ partnership's page, an unpublished person is never named).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -16,10 +17,11 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, When, Window
 from django.db.models.functions import Least, RowNumber
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -37,12 +39,18 @@ from agreements.models import (
     Person,
     Position,
     Signatory,
+    public_cities,
 )
+from cities.filters import CityFilter
 from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
 from cities.normalise import match_rank, search_key
 from twinning.facets import FacetedFilterSet, clean_query
 
+from . import charts
 from . import structured_data as ld
+from .citing import KINDS, citation_for
+from .exports import FORMATS, export_response
+from .maps import Link, Place, overlay_svg, world_svg
 from .timeline import partnership_timeline
 
 PAGE_SIZE = 20
@@ -100,14 +108,29 @@ def citations_of(records: Iterable[Any]) -> list[Citation]:
     return list(unique.values())
 
 
+def export_format(request: HttpRequest) -> str:
+    """The ``format`` of a download (csv, json, geojson), or "" for the page itself."""
+    fmt = request.GET.get("format", "")
+    if fmt and fmt not in FORMATS:
+        raise BadRequest(
+            _("%(format)s is not a download format: use csv, json or geojson.") % {"format": fmt}
+        )
+    return fmt
+
+
 def browse(
     request: HttpRequest,
     filterset: FacetedFilterSet,
     template_name: str,
     context: dict[str, Any],
-) -> HttpResponse:
-    """A faceted listing: the whole page, or with htmx only the region that changes."""
+    kind: str,
+) -> HttpResponse | StreamingHttpResponse:
+    """A faceted listing: the whole page, with htmx only the region that changes, or with
+    ``?format=`` a download of every record it matches."""
     status = 200
+    fmt = export_format(request)
+    if fmt and filterset.is_valid():
+        return export_response(kind, fmt, filterset.qs, request, filterset.qs.count())
     if filterset.is_valid():
         page = paginate(request, filterset.qs)
         facets = filterset.facets()
@@ -132,7 +155,7 @@ def browse(
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     partnerships = Partnership.objects.published()
-    in_directory = directory_cities()
+    in_directory = public_cities()
     facets = {facet.name: facet for facet in PartnershipFilter({}, queryset=partnerships).facets()}
     return render(
         request,
@@ -173,23 +196,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def directory_cities() -> QuerySet[City]:
-    """Cities that appear in a published partnership, membership or project."""
-    partnerships = Partnership.objects.published()
-    return City.objects.filter(
-        Q(pk__in=partnerships.values("city_a"))
-        | Q(pk__in=partnerships.values("city_b"))
-        | Q(pk__in=NetworkMembership.objects.published().values("city"))
-        | Q(pk__in=CulturalProject.objects.published().values("cities"))
-    )
-
-
 @require_safe
-def partnership_list(request: HttpRequest) -> HttpResponse:
+def partnership_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = PartnershipFilter(
         clean_query(request.GET), queryset=published_partnerships(), request=request
     )
-    return browse(request, filterset, "directory/partnership_list.html", {})
+    return browse(request, filterset, "directory/partnership_list.html", {}, "partnerships")
 
 
 @require_safe
@@ -217,6 +229,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "citations": citations,
             "related": related,
             "structured_data": ld.partnership_data(partnership, citations, request),
+            "cite": citation_for("partnership", partnership, request),
         },
     )
 
@@ -282,6 +295,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "signatories": signatories,
             "citations": citations,
             "structured_data": ld.agreement_data(agreement, citations, request),
+            "cite": citation_for("agreement", agreement, request),
         },
     )
 
@@ -333,12 +347,13 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "participants": [p for p in participants if p["person"] or p["organization"]],
             "citations": citations,
             "structured_data": ld.meeting_data(meeting, citations, request),
+            "cite": citation_for("meeting", meeting, request),
         },
     )
 
 
 @require_safe
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     queryset = (
         CulturalProject.objects.published()
         .select_related("network")
@@ -349,7 +364,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         .order_by("title")
     )
     filterset = ProjectFilter(clean_query(request.GET), queryset=queryset, request=request)
-    return browse(request, filterset, "directory/project_list.html", {})
+    return browse(request, filterset, "directory/project_list.html", {}, "projects")
 
 
 @require_safe
@@ -372,33 +387,36 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "partnership": published_partnership_or_none(project),
             "citations": citations,
             "structured_data": ld.project_data(project, citations, request),
+            "cite": citation_for("project", project, request),
         },
     )
 
 
 @require_safe
-def city_list(request: HttpRequest) -> HttpResponse:
-    query = clean_query(request.GET)
-    text = query.get("q", "")
-    country = query.get("country", "").upper()
-    if len(text) > MAX_QUERY_LENGTH:
-        raise BadRequest(_("The search text is too long."))
-    if country and country not in countries:
-        raise BadRequest(_("%(code)s is not a known country code.") % {"code": country})
-    cities = directory_cities()
-    if text:
-        cities = cities.filter(pk__in=City.objects.matching(text).values("pk"))
-    if country:
-        cities = cities.filter(country=country)
-    cities = cities.prefetch_related(local_names()).order_by("name")
-    page = paginate(request, cities)
+def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    filterset = CityFilter(
+        clean_query(request.GET),
+        queryset=public_cities().prefetch_related(local_names()).order_by("name"),
+    )
+    if not filterset.is_valid():
+        raise BadRequest(
+            " ".join(str(message) for messages in filterset.errors.values() for message in messages)
+        )
+    if fmt := export_format(request):
+        return export_response("cities", fmt, filterset.qs, request, filterset.qs.count())
+    page = paginate(request, filterset.qs)
     partner_counts = partner_counts_of([city.pk for city in page.object_list])
     for city in page.object_list:
         city.partner_count = partner_counts.get(city.pk, 0)
     return render(
         request,
         "directory/city_list.html",
-        {"page": page, "q": text, "country": country, "countries": countries},
+        {
+            "page": page,
+            "q": filterset.form.cleaned_data.get("q", ""),
+            "country": ",".join(filterset.form.cleaned_data.get("country") or []),
+            "countries": countries,
+        },
     )
 
 
@@ -464,6 +482,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "projects": list(projects),
             "has_records": bool(partnerships) or bool(city.memberships.all()),
             "structured_data": ld.city_data(city, request),
+            "cite": citation_for("city", city, request),
         },
     )
 
@@ -519,6 +538,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "structured_data": ld.network_data(
                 network, [m for m in members if m.role == "member"], request
             ),
+            "cite": citation_for("network", network, request),
         },
     )
 
@@ -623,6 +643,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "agreements": list(agreements),
             "citations": citations_of([person]),
             "structured_data": ld.person_data(person, positions, request),
+            "cite": citation_for("person", person, request),
         },
     )
 
@@ -654,7 +675,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ranked(queryset: QuerySet, rank: Any, *order: str) -> tuple[list[Any], int]:
+def ranked(queryset: QuerySet, rank: Any, *order: Any) -> tuple[list[Any], int]:
     matches = queryset.annotate(rank=rank)
     return list(matches.order_by("rank", *order)[:SEARCH_SECTION_SIZE]), matches.count()
 
@@ -663,7 +684,13 @@ def search_sections(key: str, text: str) -> list[dict[str, Any]]:
     """Matches of every kind of record, best first: exact name, then start of a name, then part."""
     city_rank = Min(Least(match_rank("search_key", key), match_rank("names__search_key", key)))
     cities_matching = City.objects.filter(pk__in=City.objects.matching(text).values("pk"))
-    cities, city_count = ranked(cities_matching.prefetch_related(local_names()), city_rank, "name")
+    # Among equally good names, the larger city first: Rome, Italy before Rome, Georgia.
+    cities, city_count = ranked(
+        cities_matching.prefetch_related(local_names()),
+        city_rank,
+        F("population").desc(nulls_last=True),
+        "name",
+    )
     matched_ids = City.objects.matching(text).values("pk")
     partnerships, partnership_count = ranked(
         published_partnerships().involving_any(matched_ids),
@@ -701,6 +728,114 @@ def search_sections(key: str, text: str) -> list[dict[str, Any]]:
         for name, label, results, count, more in sections
         if count
     ]
+
+
+MAP_LIMIT = 300
+
+
+def places_and_links(partnerships: Iterable[Partnership]) -> tuple[list[Place], list[Link]]:
+    places: dict[int, Place] = {}
+    links = []
+    for partnership in partnerships:
+        ends = []
+        for city in partnership.cities:
+            if city.latitude is None or city.longitude is None:
+                continue
+            place = places.setdefault(
+                city.pk, Place(city.display_name, float(city.longitude), float(city.latitude))
+            )
+            ends.append(place)
+        if len(ends) == 2:
+            links.append(Link(*ends))
+    return list(places.values()), links
+
+
+def svg_response(svg: str, max_age: int = 300) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@require_safe
+def world_map(request: HttpRequest) -> HttpResponse:
+    """The base map: Natural Earth's countries, drawn once per process."""
+    return svg_response(world_svg(), max_age=86400)
+
+
+@require_safe
+def partnership_map(request: HttpRequest) -> HttpResponse:
+    """The partnerships of a browse URL as arcs, to lay over the base map."""
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=with_partner_names(Partnership.objects.published())
+    )
+    if not filterset.is_valid():
+        raise BadRequest(_("Some filters could not be understood"))
+    drawable = filterset.qs.filter(city_a__latitude__isnull=False, city_b__latitude__isnull=False)
+    shown = list(drawable[:MAP_LIMIT])
+    places, links = places_and_links(shown)
+    title = _("%(shown)d of %(total)d partnerships drawn, between %(places)d cities") % {
+        "shown": len(links),
+        "total": filterset.qs.count(),
+        "places": len(places),
+    }
+    return svg_response(overlay_svg(links, places, title))
+
+
+@require_safe
+def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(with_partner_names(Partnership.objects.published()), slug=slug)
+    places, links = places_and_links([partnership])
+    return svg_response(overlay_svg(links, places, str(partnership)))
+
+
+@require_safe
+def city_map(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City, slug=slug)
+    partnerships = with_partner_names(Partnership.objects.published().involving(city))
+    places, links = places_and_links(partnerships[:MAP_LIMIT])
+    return svg_response(overlay_svg(links, places, city.name))
+
+
+@require_safe
+def partnership_charts(request: HttpRequest) -> HttpResponse:
+    """Charts of the partnerships of a browse URL: decades, country pairs, busiest cities."""
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=Partnership.objects.published(), request=request
+    )
+    if not filterset.is_valid():
+        raise BadRequest(_("Some filters could not be understood"))
+    rtl = translation.get_language_bidi()
+    records = filterset.qs
+    return render(
+        request,
+        "directory/partnership_charts.html",
+        {
+            "filterset": filterset,
+            "total": records.count(),
+            "decades": charts.decades(records, rtl),
+            "cities": charts.most_connected_cities(records, rtl),
+            "pairs": charts.country_pairs(records),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+def cite(request: HttpRequest, kind: str, slug: str, style: str) -> HttpResponse:
+    """A record's citation as a BibTeX file or CSL-JSON, for reference managers."""
+    if kind not in KINDS:
+        raise Http404(_("Nothing of this kind can be cited."))
+    record = get_object_or_404(KINDS[kind].records(), slug=slug)
+    citation = citation_for(kind, record, request)
+    if style == "bib":
+        response = HttpResponse(citation.bibtex, content_type="application/x-bibtex; charset=utf-8")
+    else:
+        response = HttpResponse(
+            json.dumps([citation.csl], ensure_ascii=False, indent=2),
+            content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'inline; filename="{kind}-{slug}.{style}"'
+    return response
 
 
 @require_safe

@@ -68,6 +68,13 @@ class FacetChoiceField(forms.MultipleChoiceField):
     }
 
 
+class CountryChoiceField(FacetChoiceField):
+    """ISO 3166-1 alpha-2 codes, accepted in either case ("it" is Italy)."""
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(code).upper() for code in super().to_python(value)]
+
+
 class FacetFilter(django_filters.MultipleChoiceFilter):
     """A facet: its values are ORed, and it filters through the FilterSet's facet index."""
 

@@ -67,10 +67,12 @@ class Publishable(models.Model):
 
 
 def choices_constraint(
-    field: str, choices: type[models.TextChoices], prefix: str
+    field: str, choices: type[models.TextChoices], prefix: str, allow_blank: bool = False
 ) -> models.CheckConstraint:
-    """A CHECK constraint that keeps ``field`` within ``choices`` whatever writes the row."""
+    """A CHECK constraint that keeps ``field`` within ``choices`` whatever writes the row
+    (or empty, when ``allow_blank``: the sources do not say)."""
+    values = [*choices.values, ""] if allow_blank else choices.values
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__in": choices.values}),
+        condition=Q(**{f"{field}__in": values}),
         name=f"{prefix}_{field}_valid",
     )

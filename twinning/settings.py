@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,10 +57,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "taggit",
     "cities",
     "agreements",
     "directory",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -168,5 +173,51 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Kosovo has no ISO 3166-1 code; XK is the user-assigned code in common use (EU, GeoNames).
+COUNTRIES_OVERRIDE = {"XK": {"name": gettext_lazy("Kosovo"), "alpha3": "XKX"}}
+
 # Themes are a curated vocabulary: the tag field refuses names that are not in it.
 TAGGIT_CASE_INSENSITIVE = True
+
+# The public API: read-only, anonymous, JSON, rate-limited per client address.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.FacetedPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # ?format= selects an export on the browse pages; the API speaks JSON only.
+    "URL_FORMAT_OVERRIDE": None,
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) if env_bool("BEHIND_TLS_PROXY") else 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Twinning API",
+    "DESCRIPTION": (
+        "Published records of the Twinning directory: partnerships between cities, their "
+        "agreements, meetings and projects, cities and networks. List endpoints take the same "
+        "parameters as the browse pages and return their facet counts."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartnershipKindEnum": "agreements.models.PartnershipKind",
+        "PartnershipStatusEnum": "agreements.models.PartnershipStatus",
+        "AgreementKindEnum": "agreements.models.AgreementKind",
+        "AgreementStatusEnum": "agreements.models.AgreementStatus",
+        "ProjectStatusEnum": "agreements.models.ProjectStatus",
+        "MeetingFormatEnum": "agreements.models.MeetingFormat",
+        "MembershipRoleEnum": "cities.models.MembershipRole",
+        "CityNameKindEnum": "cities.models.CityNameKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("api/", include("api.urls")),
 ]
 
 # English at the root, the other interface languages under their prefix: /it/, /fa/, /vi/.

