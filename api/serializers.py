@@ -238,7 +238,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     @extend_schema_field(RecordBriefSerializer(many=True))
     def get_agreements(self, partnership: Partnership) -> Any:
         return AgreementSerializer(
-            getattr(partnership, "published_agreements"),
+            partnership.published_agreements,  # type: ignore[attr-defined]  # Prefetch to_attr
             many=True,
             context=self.context,
         ).data
@@ -246,7 +246,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     @extend_schema_field(RecordBriefSerializer(many=True))
     def get_meetings(self, partnership: Partnership) -> Any:
         return MeetingSerializer(
-            getattr(partnership, "published_meetings"),
+            partnership.published_meetings,  # type: ignore[attr-defined]  # Prefetch to_attr
             many=True,
             context=self.context,
         ).data
@@ -254,7 +254,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     @extend_schema_field(RecordBriefSerializer(many=True))
     def get_projects(self, partnership: Partnership) -> Any:
         return ProjectSerializer(
-            getattr(partnership, "published_projects"),
+            partnership.published_projects,  # type: ignore[attr-defined]  # Prefetch to_attr
             many=True,
             context=self.context,
         ).data
@@ -379,7 +379,7 @@ class NetworkSerializer(serializers.ModelSerializer):
     @extend_schema_field(MembershipSerializer(many=True))
     def get_members(self, network: Network) -> Any:
         return MembershipSerializer(
-            getattr(network, "published_memberships"),
+            network.published_memberships,  # type: ignore[attr-defined]  # Prefetch to_attr
             many=True,
             context=self.context,
         ).data
