@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # Local development runs with DEBUG on; tests run with production settings and a throwaway key.
 DEV_ENV := DEBUG=true
-TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run seed superuser test lint browser lock messages clean
+.PHONY: install run seed superuser test lint browser lock messages loadtest backup restore clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,19 @@ lock:
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+# Every record to backups/twinning-<date>.json.gz; `make restore BACKUP=...` loads one.
+BACKUP ?= backups/twinning-$(shell date +%Y%m%d-%H%M%S).json.gz
+backup: install
+	$(DEV_ENV) $(BIN)/python manage.py backup $(BACKUP)
+
+restore: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py restore $(BACKUP)
+
+# 32 connections for a minute against gunicorn on PostgreSQL with generated records.
+loadtest: install
+	perf/loadtest.sh
 
 # Extract new interface strings into locale/*/django.po and compile them (needs GNU gettext).
 messages: install

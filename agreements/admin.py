@@ -7,7 +7,13 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from cities.admin import CitationInline
-from cities.admin_tools import PUBLICATION_FIELDSET, NormalisedSearchMixin, PublishableAdmin
+from cities.admin_tools import (
+    PUBLICATION_FIELDSET,
+    BaseAdmin,
+    NormalisedSearchMixin,
+    PublishableAdmin,
+)
+from editors.admin_tools import ScopedInline
 
 from .admin_import import import_view
 from .forms import CuratedThemesForm, PartnershipForm
@@ -39,7 +45,7 @@ def date_fields(name: str) -> tuple[str, str, str]:
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(BaseAdmin):
     list_display = ["name", "slug", "use_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -53,7 +59,7 @@ class ThemeAdmin(admin.ModelAdmin):
         return int(theme.use_count)
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(ScopedInline, admin.TabularInline):
     model = Position
     extra = 0
     autocomplete_fields = ["organization"]
@@ -90,28 +96,28 @@ class PersonAdmin(PublishableAdmin):
     ]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ScopedInline, admin.TabularInline):
     model = StatusChange
     extra = 0
     fields = ["sequence", "status", "date", "date_precision", "date_as_written", "note"]
     verbose_name_plural = _("life cycle (status history)")
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(ScopedInline, admin.TabularInline):
     model = Agreement
     extra = 0
     fields = ["title", "kind", "status", "signed", "signed_precision", "publication_state"]
     show_change_link = True
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(ScopedInline, admin.TabularInline):
     model = Meeting
     extra = 0
     fields = ["title", "date", "date_precision", "format", "publication_state"]
     show_change_link = True
 
 
-class ProjectInline(admin.TabularInline):
+class ProjectInline(ScopedInline, admin.TabularInline):
     model = CulturalProject
     extra = 0
     fields = ["title", "status", "start", "start_precision", "publication_state"]
@@ -120,6 +126,7 @@ class ProjectInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+    city_lookups = ("city_a", "city_b")
     form = PartnershipForm
     list_display = [
         "__str__",
@@ -166,7 +173,7 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
         return f"{partnership.city_a.country.code}–{partnership.city_b.country.code}"
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(ScopedInline, admin.TabularInline):
     model = Signatory
     extra = 0
     autocomplete_fields = ["person", "organization"]
@@ -174,6 +181,7 @@ class SignatoryInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(NormalisedSearchMixin, PublishableAdmin):
+    city_lookups = ("partnership__city_a", "partnership__city_b")
     list_display = ["title", "partnership", "kind", "status", "signed_when", "publication_state"]
     list_filter = ["publication_state", "kind", "status"]
     list_select_related = ["partnership__city_a", "partnership__city_b"]
@@ -194,7 +202,7 @@ class AgreementAdmin(NormalisedSearchMixin, PublishableAdmin):
         return str(agreement.signed_when or "")
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ScopedInline, admin.TabularInline):
     model = Participant
     extra = 0
     autocomplete_fields = ["person", "organization"]
@@ -202,6 +210,7 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
+    city_lookups = ("partnership__city_a", "partnership__city_b", "place", "cities")
     form = CuratedThemesForm
     list_display = ["title", "date_when", "format", "place", "partnership", "publication_state"]
     list_filter = ["publication_state", "format", "place__country"]
@@ -229,6 +238,7 @@ class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
 
 @admin.register(CulturalProject)
 class CulturalProjectAdmin(NormalisedSearchMixin, PublishableAdmin):
+    city_lookups = ("partnership__city_a", "partnership__city_b", "cities")
     form = CuratedThemesForm
     list_display = ["title", "status", "start_when", "partnership", "network", "publication_state"]
     list_filter = ["publication_state", "status", "network"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from cities.filters import COUNTRY_CHOICES
+from cities.filters import COUNTRY_CHOICES, _country_label
 from cities.models import City, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
@@ -95,7 +95,7 @@ class CountryPairFilter(FacetFilter):
 
     def option_label(self, value: str, labels: dict[str, Any]) -> str:
         first, _dash, second = value.partition("-")
-        return f"{countries.name(first)} – {countries.name(second)}"
+        return f"{_country_label(first)} – {_country_label(second)}"
 
 
 class SearchField(forms.CharField):

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
@@ -32,6 +33,7 @@ from twinning.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
+from twinning.documents import validate_document
 from twinning.facets import FacetRow, FacetRows, sync_facet_rows
 from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
 
@@ -71,6 +73,8 @@ class Theme(TagBase):
 
     objects = ThemeManager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
@@ -84,6 +88,8 @@ class ThemedItem(GenericTaggedItemBase):
     tag: models.ForeignKey[Theme, Theme] = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="items"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("themed record")
@@ -209,6 +215,8 @@ class Position(PartialDateModel):
 
     since_when = PartialDateDescriptor("since")
     until_when = PartialDateDescriptor("until")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("position")
@@ -486,6 +494,8 @@ class StatusChange(PartialDateModel):
 
     date_when = PartialDateDescriptor("date")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -547,7 +557,13 @@ class Agreement(Publishable, PartialDateModel):
         help_text=_("e.g. the visit during which it was signed."),
     )
     summary = models.TextField(_("summary"), blank=True)
-    document = models.FileField(_("signed document"), upload_to="agreements/%Y/", blank=True)
+    document = models.FileField(
+        _("signed document"),
+        upload_to="agreements/%Y/",
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, PNG, JPEG or WebP; checked by its content, not its name."),
+    )
     document_url = models.URLField(_("document URL"), max_length=1000, blank=True)
     citations = citations_relation()
 
@@ -584,6 +600,8 @@ class Signatory(models.Model):
         verbose_name=_("on behalf of"),
     )
     role = models.CharField(_("role"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("signatory")
@@ -679,6 +697,8 @@ class Participant(models.Model):
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participant")

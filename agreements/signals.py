@@ -21,6 +21,10 @@ from .models import CulturalProject, Partnership, Person, Theme, ThemedItem
 _deferred: ContextVar[bool] = ContextVar("facet_refresh_deferred", default=False)
 
 
+def facets_are_deferred() -> bool:
+    return _deferred.get()
+
+
 @contextmanager
 def facets_deferred() -> Iterator[None]:
     """Within, saves do not refresh the facet indexes: a bulk writer (an import) refreshes

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from editors.access import is_curator
+from editors.admin_tools import ScopedInline
 
 from .admin_tools import (
     PUBLICATION_FIELDSET,
@@ -13,7 +18,7 @@ from .admin_tools import (
 from .models import Citation, City, CityName, Network, NetworkMembership, Source
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(ScopedInline, GenericTabularInline):
     """The sources a record cites, with the supporting passage. Used by both apps."""
 
     model = Citation
@@ -24,13 +29,13 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = _("sources cited")
 
 
-class CityNameInline(admin.TabularInline):
+class CityNameInline(ScopedInline, admin.TabularInline):
     model = CityName
     extra = 1
     fields = ["name", "language", "kind", "is_preferred"]
 
 
-class CityMembershipInline(admin.TabularInline):
+class CityMembershipInline(ScopedInline, admin.TabularInline):
     model = NetworkMembership
     extra = 0
     fields = ["network", "field", "role", "since", "since_precision", "publication_state"]
@@ -39,7 +44,10 @@ class CityMembershipInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(NormalisedSearchMixin, admin.ModelAdmin):
+class CityAdmin(NormalisedSearchMixin, BaseAdmin):
+    # Every city is public reference data; editors change only their own (names, memberships).
+    city_lookups = ("pk",)
+    editor_sees_all = True
     list_display = ["name", "country", "subdivision", "population", "wikidata_id", "geonames_id"]
     list_filter = ["country"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -81,6 +89,7 @@ class NetworkAdmin(BaseAdmin):
 
 @admin.register(NetworkMembership)
 class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+    city_lookups = ("city",)
     list_display = ["city", "network", "field", "role", "since_when", "publication_state"]
     list_filter = ["publication_state", "network", "role", "field", "city__country"]
     list_select_related = ["city", "network"]
@@ -144,8 +153,16 @@ class SourceAdmin(BaseAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
-    """Every citation in one place, to check sources; records edit theirs inline."""
+class CitationAdmin(BaseAdmin):
+    """Every citation in one place, to check sources; records edit theirs inline.
+
+    Curators only: a citation's passage can reveal a draft of any city."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_curator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user)
 
     list_display = ["source", "content_type", "object_id", "locator"]
     list_filter = ["content_type", "source"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from editors.access import is_curator
+from editors.admin_tools import ScopedAdmin
 from twinning.publication import PublicationState
 
 from .normalise import search_key
@@ -46,7 +49,9 @@ class NormalisedSearchMixin:
         return result | queryset.filter(condition), True
 
 
-class BaseAdmin(admin.ModelAdmin):
+class BaseAdmin(ScopedAdmin):
+    """Every admin of the project: history with revert, and city editors' scope."""
+
     # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -59,8 +64,14 @@ class PublishableAdmin(BaseAdmin):
     actions = ["submit_for_review", "publish", "withdraw"]
 
     def _set_state(self, request: HttpRequest, queryset: QuerySet, state: str) -> None:
+        if state not in (PublicationState.DRAFT, PublicationState.IN_REVIEW) and not is_curator(
+            request.user
+        ):
+            raise PermissionDenied
         changed = 0
         for record in queryset.exclude(publication_state=state):
+            if not self.has_change_permission(request, record) and not is_curator(request.user):
+                continue  # an editor may submit only what they may still change
             record.publication_state = state
             record.save(update_fields=["publication_state", "published_at", "updated_at"])
             changed += 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -19,8 +21,14 @@ from .regions import COUNTRY_REGION, REGIONS
 MAX_QUERY_LENGTH = 200
 
 
+@functools.lru_cache(maxsize=16)
+def country_names(language: str) -> dict[str, str]:
+    """Every country's name in a language, translated once per process."""
+    return {code: str(name) for code, name in countries}
+
+
 def _country_label(code: str) -> str:
-    return str(countries.name(code))
+    return country_names(get_language() or "en").get(code, code)
 
 
 # ISO 3166-1 codes (and Kosovo's XK), their names translated when shown; a list, so that the

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from twinning.dates import (
     PartialDateDescriptor,
@@ -43,9 +44,12 @@ class CityQuerySet(models.QuerySet["City"]):
         key = search_key(text)
         if not key:
             return self.none()
+        # Two semi-joins, each served by its trigram index on PostgreSQL, rather than a join of
+        # every city with its names and a DISTINCT over the lot.
         return self.filter(
-            Q(search_key__contains=key) | Q(names__search_key__contains=key)
-        ).distinct()
+            Q(search_key__contains=key)
+            | Q(pk__in=CityName.objects.filter(search_key__contains=key).values("city_id"))
+        )
 
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())
@@ -126,6 +130,8 @@ class City(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CityQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("city")
@@ -214,6 +220,8 @@ class CityName(models.Model):
     )
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("name in another language")
         verbose_name_plural = _("names in other languages")
@@ -260,6 +268,8 @@ class Network(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("network")
@@ -392,6 +402,8 @@ class Source(PartialDateModel):
 
     published_when = PartialDateDescriptor("published")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("source")
         verbose_name_plural = _("sources")
@@ -429,6 +441,8 @@ class Citation(models.Model):
     )
 
     objects = CitationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("citation")

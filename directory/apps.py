@@ -7,3 +7,8 @@ class DirectoryConfig(AppConfig):
 
     name = "directory"
     verbose_name = _("Public directory")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -8,6 +8,7 @@ partnership's page, an unpublished person is never named).
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -15,14 +16,35 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Min, Prefetch, Q, QuerySet, When, Window
+from django.db import DatabaseError, connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Least, RowNumber
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
@@ -44,6 +66,8 @@ from agreements.models import (
 from cities.filters import CityFilter
 from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
 from cities.normalise import match_rank, search_key
+from twinning.caching import cached
+from twinning.documents import document_content_type
 from twinning.facets import FacetedFilterSet, clean_query
 
 from . import charts
@@ -53,8 +77,19 @@ from .exports import FORMATS, export_response
 from .maps import Link, Place, overlay_svg, world_svg
 from .timeline import partnership_timeline
 
+logger = logging.getLogger(__name__)
+
 PAGE_SIZE = 20
 SEARCH_SECTION_SIZE = 10
+
+
+class CachedCountPaginator(Paginator):
+    """Counting every matching row is the costly part of a page; it is cached by content."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset: Any = self.object_list
+        return cached("count", str(queryset.query), queryset.count)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
@@ -66,7 +101,7 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
         raise BadRequest(_("The page number must be a whole number.")) from None
     if number < 1:
         raise BadRequest(_("The page number must be 1 or more."))
-    paginator = Paginator(queryset, per_page)
+    paginator = CachedCountPaginator(queryset, per_page)
     if number > paginator.num_pages:
         raise Http404(
             _("There is no page %(number)d: there are %(pages)d.")
@@ -154,13 +189,38 @@ def browse(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    partnerships = Partnership.objects.published()
-    in_directory = public_cities()
-    facets = {facet.name: facet for facet in PartnershipFilter({}, queryset=partnerships).facets()}
+    facets = {
+        facet.name: facet
+        for facet in PartnershipFilter({}, queryset=Partnership.objects.published()).facets()
+    }
+    figures = cached("home", "figures", home_figures)
+    partnerships = published_partnerships().in_bulk(figures["recent"] + figures["notable"])
     return render(
         request,
         "directory/home.html",
         {
+            **figures["counts"],
+            "recent": [partnerships[pk] for pk in figures["recent"] if pk in partnerships],
+            "notable": [partnerships[pk] for pk in figures["notable"] if pk in partnerships],
+            "countries": facets["country"].options[:12],
+            "themes": facets["theme"].options,
+            "networks": facets["network"].options,
+            "structured_data": ld.website_data(request),
+        },
+    )
+
+
+def home_figures() -> dict[str, Any]:
+    """The home page's numbers and lists, computed once per content version."""
+    partnerships = Partnership.objects.published()
+    in_directory = public_cities()
+    activity = (
+        Count("meetings", filter=Q(meetings__publication_state="published"), distinct=True)
+        + Count("agreements", filter=Q(agreements__publication_state="published"), distinct=True)
+        + Count("projects", filter=Q(projects__publication_state="published"), distinct=True)
+    )
+    return {
+        "counts": {
             "partnership_count": partnerships.count(),
             "city_count": in_directory.count(),
             "country_count": in_directory.values("country").distinct().count(),
@@ -169,31 +229,17 @@ def home(request: HttpRequest) -> HttpResponse:
             )
             .distinct()
             .count(),
-            "recent": published_partnerships().order_by("-published_at", "slug")[:6],
-            "notable": published_partnerships()
-            .annotate(
-                records=Count(
-                    "meetings",
-                    filter=Q(meetings__publication_state="published"),
-                    distinct=True,
-                )
-                + Count(
-                    "agreements",
-                    filter=Q(agreements__publication_state="published"),
-                    distinct=True,
-                )
-                + Count(
-                    "projects", filter=Q(projects__publication_state="published"), distinct=True
-                )
-            )
-            .filter(records__gt=0)
-            .order_by("-records", "slug")[:6],
-            "countries": facets["country"].options[:12],
-            "themes": facets["theme"].options,
-            "networks": facets["network"].options,
-            "structured_data": ld.website_data(request),
         },
-    )
+        "recent": list(
+            partnerships.order_by("-published_at", "slug").values_list("pk", flat=True)[:6]
+        ),
+        "notable": list(
+            partnerships.annotate(records=activity)
+            .filter(records__gt=0)
+            .order_by("-records", "slug")
+            .values_list("pk", flat=True)[:6]
+        ),
+    }
 
 
 @require_safe
@@ -313,7 +359,13 @@ def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
         handle = agreement.document.open("rb")
     except FileNotFoundError:
         raise Http404(_("This agreement has no document on file.")) from None
-    return FileResponse(handle, filename=agreement.document.name.rsplit("/", 1)[-1])
+    content_type = document_content_type(handle.read(512))
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        filename=agreement.document.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )
 
 
 @require_safe
@@ -682,11 +734,18 @@ def ranked(queryset: QuerySet, rank: Any, *order: Any) -> tuple[list[Any], int]:
 
 def search_sections(key: str, text: str) -> list[dict[str, Any]]:
     """Matches of every kind of record, best first: exact name, then start of a name, then part."""
-    city_rank = Min(Least(match_rank("search_key", key), match_rank("names__search_key", key)))
-    cities_matching = City.objects.filter(pk__in=City.objects.matching(text).values("pk"))
+    names = CityName.objects.filter(city=OuterRef("pk"))
+    city_rank = Case(
+        When(Q(search_key=key) | Exists(names.filter(search_key=key)), then=Value(0)),
+        When(
+            Q(search_key__startswith=key) | Exists(names.filter(search_key__startswith=key)),
+            then=Value(1),
+        ),
+        default=Value(2),
+    )
     # Among equally good names, the larger city first: Rome, Italy before Rome, Georgia.
     cities, city_count = ranked(
-        cities_matching.prefetch_related(local_names()),
+        City.objects.matching(text).prefetch_related(local_names()),
         city_rank,
         F("population").desc(nulls_last=True),
         "name",
@@ -836,6 +895,19 @@ def cite(request: HttpRequest, kind: str, slug: str, style: str) -> HttpResponse
         )
     response["Content-Disposition"] = f'inline; filename="{kind}-{slug}.{style}"'
     return response
+
+
+@require_safe
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database is unreachable")
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @require_safe

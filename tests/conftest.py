@@ -11,12 +11,27 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(autouse=True)
+def _plain_http(settings: Any) -> None:
+    """Production redirects HTTP to HTTPS; the test client speaks HTTP (make test also sets
+    SECURE_SSL_REDIRECT=false, which the live server of the browser tests needs)."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Any) -> None:
     """Tests run with production settings but without a collectstatic manifest."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Cached parts are keyed by the content version, which each test's database restarts."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -186,8 +186,11 @@ def test_the_openapi_schema_is_valid_and_documents_every_parameter_and_error() -
 
 def test_the_schema_and_its_docs_are_served_from_installed_assets(client: Any) -> None:
     assert client.get("/api/schema/").status_code == 200
-    docs = client.get("/api/docs/").content.decode()
+    response = client.get("/api/docs/")
+    docs = response.content.decode()
     assert "swagger-ui" in docs
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
     assert "cdn" not in docs.lower() and "https://" not in docs.split("<body")[0]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -404,11 +405,13 @@ def test_record_pages_issue_a_constant_number_of_queries(
     }
 
     def queries() -> int:
+        cache.clear()  # as after a publication: nothing cached
         with CaptureQueriesContext(connection) as context:
             assert client.get(urls[kind]).status_code == 200
         return len(context.captured_queries)
 
     add(2)
+    queries()  # warms the per-process caches (content types), as on a running site
     few = queries()
     add(25)
     assert few == queries() == expected
@@ -455,11 +458,11 @@ def test_a_misspelt_search_suggests_the_closest_names(client: Any) -> None:
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        ("project-list", 7),
+        ("project-list", 9),
         ("project", 5),
         ("meeting", 6),
         ("agreement", 6),
-        ("city-list", 5),
+        ("city-list", 6),
         ("network-list", 1),
         ("country-list", 1),
     ],
@@ -497,11 +500,13 @@ def test_more_pages_issue_a_constant_number_of_queries(
     }
 
     def queries() -> int:
+        cache.clear()  # as after a publication: nothing cached
         with CaptureQueriesContext(connection) as context:
             assert client.get(urls[kind]).status_code == 200
         return len(context.captured_queries)
 
     add(2)
+    queries()  # warms the per-process caches (content types), as on a running site
     few = queries()
     add(25)
     assert few == queries() == expected

@@ -11,6 +11,7 @@ The same FilterSet therefore drives a browse page, its facet counts, its exports
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from .caching import cached
 
 FacetRows = set[tuple[int, str, str]]
 
@@ -66,6 +69,16 @@ class FacetChoiceField(forms.MultipleChoiceField):
     default_error_messages = {
         "invalid_choice": _("%(value)s is not a known value of this filter."),
     }
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FacetChoiceField:
+        # Every form deep-copies its fields; the choices (250 countries, 130 decades) are
+        # never changed in place, so the copy shares them instead of copying each request.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.deepcopy(self.widget, memo)
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
 
 
 class CountryChoiceField(FacetChoiceField):
@@ -199,11 +212,23 @@ class FacetedFilterSet(django_filters.FilterSet):
         return counts
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """For each facet, how many records each of its values would give."""
-        names = list(self.facet_filters)
+        """For each facet, how many records each of its values would give (cached by the
+        content version: a publication retires the counts)."""
+        self.is_valid()  # binds cleaned_data; an invalid filterset never reaches here
+        chosen = sorted(
+            (name, tuple(sorted(value)) if isinstance(value, list) else value)
+            for name, value in self.form.cleaned_data.items()
+            if value and name != "sort"
+        )
+        base = str(self.queryset.query)  # type: ignore[union-attr]  # always given
+        return cached("facets", (base, chosen), self.compute_facet_counts)
+
+    def compute_facet_counts(self) -> dict[str, dict[str, int]]:
+        # Hidden facets (a country pair) filter but show no counts: none are computed.
+        names = [name for name, filter_ in self.facet_filters.items() if filter_.shown]
         active = [name for name in names if self.selected(name)]
         idle = [name for name in names if name not in active]
-        counts: dict[str, dict[str, int]] = {name: {} for name in names}
+        counts: dict[str, dict[str, int]] = {name: {} for name in self.facet_filters}
         if idle:
             counts.update(self.count_values(self.qs, idle))
         for name in active:

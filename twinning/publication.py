@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class PublicationState(models.TextChoices):
@@ -46,6 +47,8 @@ class Publishable(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    # Every change, by whom and when; each concrete record gets its own history table.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

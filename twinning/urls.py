@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_page
 
 from directory import views
 from directory.sitemaps import SITEMAPS
+from editors import views as editors
 
 admin.site.site_header = _("Twinning")
 admin.site.site_title = _("Twinning admin")
@@ -24,12 +25,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("api.urls")),
+    path("health/", views.health, name="health"),
 ]
 
 # English at the root, the other interface languages under their prefix: /it/, /fa/, /vi/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("directory.urls")),
+    path("admin/review/", admin.site.admin_view(editors.review_queue), name="admin-review-queue"),
+    path(
+        "admin/deleted/",
+        admin.site.admin_view(editors.deleted_records),
+        name="admin-deleted-records",
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
