@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run seed superuser test lint browser lock messages loadtest backup restore clean
+.PHONY: install run seed superuser test lint browser lock messages loadtest bench backup restore clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ backup: install
 restore: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py restore $(BACKUP)
+
+# 200,000 partnerships on PostgreSQL, measured from outside; the table in the README.
+bench: install
+	perf/bench.sh
 
 # 32 connections for a minute against gunicorn on PostgreSQL with generated records.
 loadtest: install
