@@ -115,6 +115,8 @@ class SearchFilter(django_filters.CharFilter):
 
 class PartnershipFilter(FacetedFilterSet):
     facet_index = PartnershipFacet
+    bitmap_universe = staticmethod(lambda: Partnership.objects.published())
+    bitmap_order = ("slug",)
 
     q = SearchFilter(
         method="search", help_text=_("A name of either city, in any language or script.")
@@ -184,6 +186,8 @@ class PartnershipFilter(FacetedFilterSet):
 
 class ProjectFilter(FacetedFilterSet):
     facet_index = ProjectFacet
+    bitmap_universe = staticmethod(lambda: CulturalProject.objects.published())
+    bitmap_order = ("title", "pk")
 
     q = SearchFilter(method="search")
     theme = ThemeFacetFilter(label=_("Theme"), choices=theme_choices, help_text=_("Theme slug."))

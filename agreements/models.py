@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +108,25 @@ def themes_field() -> TaggableManager:
         verbose_name=_("themes"),
         help_text=_("Terms from the theme vocabulary, separated by commas."),
     )
+
+
+def prefetch_themes() -> Prefetch:
+    """Prefetch records' themes into a list (``theme_list``). A plain ``prefetch_related
+    ("themes")`` makes taggit build a filtered queryset per record (about 0.5 ms each: 150 ms
+    on the page of a city with 300 partnerships); a list costs nothing."""
+    return Prefetch("themes", to_attr="prefetched_themes")
+
+
+class ThemedRecord:
+    """A record with themes (``themes_field``), which reads them from ``prefetch_themes``
+    when they were prefetched."""
+
+    @property
+    def theme_list(self) -> list[Theme]:
+        prefetched = getattr(self, "prefetched_themes", None)
+        if prefetched is None:
+            prefetched = self.prefetched_themes = list(self.themes.all())  # type: ignore[attr-defined]
+        return prefetched
 
 
 def citations_relation() -> GenericRelation:
@@ -338,7 +357,7 @@ class PartnershipStatus(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
-class Partnership(Publishable, PartialDateModel):
+class Partnership(ThemedRecord, Publishable, PartialDateModel):
     """A relationship between two cities. One row per unordered pair and kind.
 
     The pair is stored in canonical order (``city_a`` has the lower id), so Isfahan–Florence
@@ -624,7 +643,26 @@ class MeetingFormat(models.TextChoices):
     HYBRID = "hybrid", _("hybrid")
 
 
-class Meeting(Publishable, PartialDateModel):
+class MeetingQuerySet(PublishableQuerySet["Meeting"]):
+    def involving(self, city: City) -> MeetingQuerySet:
+        """Meetings held in the city, naming it, or of its partnerships."""
+        ids = (
+            Meeting.objects.filter(place=city)
+            .order_by()
+            .values("pk")
+            .union(
+                Meeting.cities.through.objects.filter(city=city).values("meeting_id"),
+                Meeting.objects.filter(
+                    partnership__in=Partnership.objects.involving(city).values("pk")
+                )
+                .order_by()
+                .values("pk"),
+            )
+        )
+        return self.filter(pk__in=ids)
+
+
+class Meeting(ThemedRecord, Publishable, PartialDateModel):
     Format = MeetingFormat
 
     title = models.CharField(_("title"), max_length=300)
@@ -657,6 +695,8 @@ class Meeting(Publishable, PartialDateModel):
     citations = citations_relation()
 
     date_when = PartialDateDescriptor("date")
+
+    objects = MeetingQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("meeting")
@@ -726,9 +766,17 @@ class ProjectStatus(models.TextChoices):
 
 class ProjectQuerySet(PublishableQuerySet["CulturalProject"]):
     def involving(self, city: City) -> ProjectQuerySet:
-        return self.filter(
-            Q(cities=city) | Q(partnership__city_a=city) | Q(partnership__city_b=city)
-        ).distinct()
+        """Projects of the city or of its partnerships. The ids come from a UNION of indexed
+        lookups: an OR of joins (or of subqueries) makes the database scan every project."""
+        listed = CulturalProject.cities.through.objects.filter(city=city)
+        ids = listed.values("culturalproject_id").union(
+            CulturalProject.objects.filter(
+                partnership__in=Partnership.objects.involving(city).values("pk")
+            )
+            .order_by()
+            .values("pk")
+        )
+        return self.filter(pk__in=ids)
 
     def facet_rows(self) -> FacetRows:
         records = list(
@@ -763,7 +811,7 @@ class ProjectQuerySet(PublishableQuerySet["CulturalProject"]):
         return len(ids)
 
 
-class CulturalProject(Publishable, PartialDateModel):
+class CulturalProject(ThemedRecord, Publishable, PartialDateModel):
     Status = ProjectStatus
 
     title = models.CharField(_("title"), max_length=300)

@@ -147,14 +147,15 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ThemeSlugsField(serializers.Field):
-    """The slugs of a record's themes (the field is named ``themes`` on every model)."""
+    """The slugs of a record's themes (``theme_list``, see ``prefetch_themes``)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "theme_list")
         super().__init__(**kwargs)
 
-    def to_representation(self, manager: Any) -> list[str]:
-        return sorted(theme.slug for theme in manager.all())
+    def to_representation(self, themes: Any) -> list[str]:
+        return sorted(theme.slug for theme in themes)
 
 
 ThemeSlugsField = extend_schema_field(  # type: ignore[misc]

@@ -19,6 +19,7 @@ from agreements.models import (
     Meeting,
     Partnership,
     Theme,
+    prefetch_themes,
     public_cities,
 )
 from cities.filters import CityFilter
@@ -57,7 +58,7 @@ class PartnershipViewSet(ReadOnlyViewSet):
         partnerships = (
             Partnership.objects.published()
             .select_related("city_a", "city_b")
-            .prefetch_related("themes")  # type: ignore[misc]
+            .prefetch_related(prefetch_themes())
         )
         if self.action == "retrieve":
             partnerships = partnerships.prefetch_related(
@@ -74,14 +75,14 @@ class PartnershipViewSet(ReadOnlyViewSet):
                     "meetings",
                     queryset=Meeting.objects.published()
                     .select_related("partnership", "place")
-                    .prefetch_related("cities", "themes"),  # type: ignore[misc]
+                    .prefetch_related("cities", prefetch_themes()),
                     to_attr="published_meetings",
                 ),
                 Prefetch(
                     "projects",
                     queryset=CulturalProject.objects.published()
                     .select_related("partnership", "network")
-                    .prefetch_related("cities", "themes"),  # type: ignore[misc]
+                    .prefetch_related("cities", prefetch_themes()),
                     to_attr="published_projects",
                 ),
             )
@@ -103,7 +104,7 @@ class ProjectViewSet(ReadOnlyViewSet):
         return (
             CulturalProject.objects.published()
             .select_related("partnership", "network")
-            .prefetch_related("cities", "themes")  # type: ignore[misc]
+            .prefetch_related("cities", prefetch_themes())
             .order_by("title")
         )
 
@@ -133,7 +134,7 @@ class MeetingViewSet(ReadOnlyViewSet):
         return (
             Meeting.objects.published()
             .select_related("partnership", "place")
-            .prefetch_related("cities", "themes")  # type: ignore[misc]
+            .prefetch_related("cities", prefetch_themes())
             .order_by("date", "slug")
         )
 

@@ -3,7 +3,7 @@
 ``?format=csv|json|geojson`` on a browse URL keeps all its filters and sort and returns every
 matching record, not one page. Rows are read in chunks from a server-side cursor (PostgreSQL)
 and written as they come, so memory stays flat whatever the number of rows; related values
-(themes, cities of a project) are fetched once per chunk.
+(cities of a project) are fetched once per chunk, themes by a second cursor in step.
 
 CSV is UTF-8 with a byte-order mark so that spreadsheet programs read Persian and Vietnamese
 correctly. Dates are ISO 8601 at their stated precision ("1998", "2021-02", "2022-09-20"),
@@ -17,19 +17,19 @@ import csv
 import datetime
 import io
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from agreements.models import CulturalProject, Partnership, ThemedItem
+from agreements.models import CulturalProject, Partnership
 from twinning.dates import PartialDate
 
 FORMATS = ("csv", "json", "geojson")
@@ -62,17 +62,37 @@ def chunks(rows: Iterable[Any], size: int = CHUNK) -> Iterator[list[Row]]:
         yield chunk
 
 
-def theme_slugs(model: type, ids: list[int]) -> dict[int, list[str]]:
-    themes: dict[int, list[str]] = defaultdict(list)
-    for object_id, slug in (
-        ThemedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+def total_order(queryset: QuerySet) -> list[Any]:
+    """The ordering of ``queryset`` made total (ties broken by id)."""
+    query = queryset.query
+    default = (query.get_meta().ordering or []) if query.default_ordering else []
+    ordering = list(query.order_by or default)
+    return [*ordering, "pk"]
+
+
+class ThemesInOrder:
+    """The theme slugs of each record of a queryset, for records read in ``total_order``: a
+    second cursor reads (record, theme) pairs in the same order and the two are merged, one
+    join instead of a query per chunk with thousands of ids (3 s of a 10 s export)."""
+
+    def __init__(self, queryset: QuerySet) -> None:
+        pairs = (
+            queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
+            .filter(themes__isnull=False)
+            .order_by(*total_order(queryset), "themes__slug")
+            .values_list("pk", "themes__slug")
+            .iterator(chunk_size=CHUNK)
         )
-        .order_by("tag__slug")
-        .values_list("object_id", "tag__slug")
-    ):
-        themes[object_id].append(slug)
-    return themes
+        self.pairs = iter(pairs)
+        self.head = next(self.pairs, None)
+
+    def of(self, pk: int) -> list[str]:
+        """The themes of record ``pk``: call it for each record, in order."""
+        slugs = []
+        while self.head is not None and self.head[0] == pk:
+            slugs.append(self.head[1])
+            self.head = next(self.pairs, None)
+        return slugs
 
 
 def number(value: Decimal | None) -> float | None:
@@ -103,8 +123,10 @@ PARTNERSHIP_COLUMNS = [
 
 def partnership_rows(queryset: QuerySet[Partnership], request: HttpRequest) -> Iterator[Row]:
     permalink = permalink_pattern(request, "directory:partnership-detail")
+    themes = ThemesInOrder(queryset)
     values = (
         queryset.prefetch_related(None)
+        .order_by(*total_order(queryset))
         .values(
             "pk",
             "slug",
@@ -124,32 +146,30 @@ def partnership_rows(queryset: QuerySet[Partnership], request: HttpRequest) -> I
         )
         .iterator(chunk_size=CHUNK)
     )
-    for chunk in chunks(values):
-        themes = theme_slugs(Partnership, [row["pk"] for row in chunk])
-        for row in chunk:
-            yield {
-                "id": row["slug"],
-                "url": permalink(row["slug"]),
-                **{
-                    f"city_{side}_{field}": number(row[f"city_{side}__{field}"])
-                    if field in ("latitude", "longitude")
-                    else row[f"city_{side}__{field}"]
-                    for side in "ab"
-                    for field in CITY_FIELDS
-                },
-                "kind": row["kind"],
-                "institutions": row["institutions"],
-                "status": row["status"],
-                "established": iso_at_precision(row["established"], row["established_precision"]),
-                "established_precision": row["established_precision"],
-                "established_as_written": row["established_as_written"],
-                "ended": iso_at_precision(row["ended"], row["ended_precision"]),
-                "ended_precision": row["ended_precision"],
-                "ended_as_written": row["ended_as_written"],
-                "themes": themes[row["pk"]],
-                "summary": row["summary"],
-                "updated": row["updated_at"].isoformat(),
-            }
+    for row in values:
+        yield {
+            "id": row["slug"],
+            "url": permalink(row["slug"]),
+            **{
+                f"city_{side}_{field}": number(row[f"city_{side}__{field}"])
+                if field in ("latitude", "longitude")
+                else row[f"city_{side}__{field}"]
+                for side in "ab"
+                for field in CITY_FIELDS
+            },
+            "kind": row["kind"],
+            "institutions": row["institutions"],
+            "status": row["status"],
+            "established": iso_at_precision(row["established"], row["established_precision"]),
+            "established_precision": row["established_precision"],
+            "established_as_written": row["established_as_written"],
+            "ended": iso_at_precision(row["ended"], row["ended_precision"]),
+            "ended_precision": row["ended_precision"],
+            "ended_as_written": row["ended_as_written"],
+            "themes": themes.of(row["pk"]),
+            "summary": row["summary"],
+            "updated": row["updated_at"].isoformat(),
+        }
 
 
 def partnership_geometry(row: Row) -> dict[str, Any] | None:
@@ -184,8 +204,10 @@ PROJECT_COLUMNS = [
 
 def project_rows(queryset: QuerySet[CulturalProject], request: HttpRequest) -> Iterator[Row]:
     permalink = permalink_pattern(request, "directory:project-detail")
+    themes = ThemesInOrder(queryset)
     values = (
         queryset.prefetch_related(None)
+        .order_by(*total_order(queryset))
         .values(
             "pk",
             "slug",
@@ -205,7 +227,6 @@ def project_rows(queryset: QuerySet[CulturalProject], request: HttpRequest) -> I
     )
     for chunk in chunks(values):
         ids = [row["pk"] for row in chunk]
-        themes = theme_slugs(CulturalProject, ids)
         cities: dict[int, list[tuple[str, str, Any, Any]]] = defaultdict(list)
         for project_id, name, country, latitude, longitude in (
             CulturalProject.cities.through.objects.filter(culturalproject_id__in=ids)
@@ -234,7 +255,7 @@ def project_rows(queryset: QuerySet[CulturalProject], request: HttpRequest) -> I
                 "network": row["network__slug"] or "",
                 "cities": [city[0] for city in cities[row["pk"]]],
                 "countries": sorted({city[1] for city in cities[row["pk"]]}),
-                "themes": themes[row["pk"]],
+                "themes": themes.of(row["pk"]),
                 "description": row["description"],
                 "updated": row["updated_at"].isoformat(),
                 "_points": [[c[3], c[2]] for c in cities[row["pk"]] if c[2] is not None],
@@ -299,23 +320,29 @@ EXPORTS: dict[str, tuple[list[str], Callable[..., Iterator[Row]], Callable[[Row]
 }
 
 
-def csv_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    return "" if value is None else value
+LIST_COLUMNS = {"themes", "cities", "countries"}  # written as "a;b;c" in CSV
 
 
 def stream_csv(columns: list[str], rows: Iterator[Row]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer)  # writes None as an empty cell
+    pick = operator.itemgetter(*columns)
+    lists = [n for n, column in enumerate(columns) if column in LIST_COLUMNS]
     yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
     writer.writerow(columns)
-    for count, row in enumerate(rows, 1):
-        writer.writerow([csv_value(row[column]) for column in columns])
-        if count % 200 == 0:
+    batch = []
+    for row in rows:
+        values = list(pick(row))
+        for n in lists:
+            values[n] = ";".join(map(str, values[n]))
+        batch.append(values)
+        if len(batch) == 200:
+            writer.writerows(batch)
+            batch.clear()
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    writer.writerows(batch)
     yield buffer.getvalue()
 
 

@@ -1,10 +1,16 @@
 """What the public site keeps of its own: the version of the content its caches were made from."""
 
 import time
+from contextvars import ContextVar
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+
+# Within a request the version is read once (ContentVersionMiddleware opens the scope).
+_in_request: ContextVar[bool] = ContextVar("content_version_scope", default=False)
+_memo: ContextVar[int | None] = ContextVar("content_version", default=None)
 
 
 class ContentVersion(models.Model):
@@ -24,13 +30,33 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        value = cls.objects.filter(pk=1).values_list("value", flat=True).first()
-        return int(value or 0)
+        if _in_request.get() and (memo := _memo.get()) is not None:
+            return memo
+        value = int(cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0)
+        if _in_request.get():
+            _memo.set(value)
+        return value
 
     @classmethod
     def bump(cls) -> None:
         # A new number every time, even after a rolled-back bump: the clock, not a counter
         # that a rollback could take back to a value whose caches hold rolled-back data.
+        _memo.set(None)
         stamp = time.time_ns()
         if not cls.objects.filter(pk=1).update(value=Greatest(F("value") + 1, Value(stamp))):
             cls.objects.get_or_create(pk=1, defaults={"value": stamp})
+
+
+class ContentVersionMiddleware:
+    """Opens a request's scope: the content version is read at most once in it."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        scope, memo = _in_request.set(True), _memo.set(None)
+        try:
+            return self.get_response(request)
+        finally:
+            _memo.reset(memo)
+            _in_request.reset(scope)

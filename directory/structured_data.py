@@ -82,7 +82,7 @@ def partnership_data(
             "temporalCoverage": f"{iso(partnership.established_when)}/.."
             if partnership.established_when
             else None,
-            "keywords": [theme.name for theme in partnership.themes.all()],
+            "keywords": [theme.name for theme in partnership.theme_list],
             "citation": cited(citations),
             "dateModified": partnership.updated_at.isoformat(),
         }
@@ -147,7 +147,7 @@ def project_data(
             else None,
             "description": project.description,
             "spatialCoverage": [place(city, request) for city in project.cities.all()],
-            "keywords": [theme.name for theme in project.themes.all()],
+            "keywords": [theme.name for theme in project.theme_list],
             "citation": cited(citations),
         }
     )

@@ -20,17 +20,14 @@ from django.db import DatabaseError, connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
     When,
     Window,
 )
-from django.db.models.functions import Least, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import (
     FileResponse,
     Http404,
@@ -61,20 +58,23 @@ from agreements.models import (
     Person,
     Position,
     Signatory,
+    prefetch_themes,
     public_cities,
 )
 from cities.filters import CityFilter
 from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
-from cities.normalise import match_rank, search_key
+from cities.normalise import search_key
 from twinning.caching import cached
 from twinning.documents import document_content_type
 from twinning.facets import FacetedFilterSet, clean_query
 
 from . import charts
+from . import search as search_module
 from . import structured_data as ld
 from .citing import KINDS, citation_for
 from .exports import FORMATS, export_response
 from .maps import Link, Place, overlay_svg, world_svg
+from .page_cache import public_page
 from .timeline import partnership_timeline
 
 logger = logging.getLogger(__name__)
@@ -84,15 +84,28 @@ SEARCH_SECTION_SIZE = 10
 
 
 class CachedCountPaginator(Paginator):
-    """Counting every matching row is the costly part of a page; it is cached by content."""
+    """Counting every matching row is the costly part of a page: it is known already (from
+    the facet bitmaps) or cached by content."""
+
+    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
+        if self.known_count is not None:
+            return self.known_count
         queryset: Any = self.object_list
         return cached("count", str(queryset.query), queryset.count)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int = PAGE_SIZE,
+    count: int | None = None,
+    filterset: FacetedFilterSet | None = None,
+) -> Page:
     """The requested page; a malformed number is a 400, a page past the end a 404."""
     raw = request.GET.get("page", "1")
     try:
@@ -101,12 +114,18 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE
         raise BadRequest(_("The page number must be a whole number.")) from None
     if number < 1:
         raise BadRequest(_("The page number must be 1 or more."))
-    paginator = CachedCountPaginator(queryset, per_page)
+    paginator = CachedCountPaginator(queryset, per_page, known_count=count)
     if number > paginator.num_pages:
         raise Http404(
             _("There is no page %(number)d: there are %(pages)d.")
             % {"number": number, "pages": paginator.num_pages}
         )
+    if filterset is not None:
+        # The page's ids from the facet bitmaps, then those rows alone from the database.
+        ids = filterset.page_ids((number - 1) * per_page, per_page)
+        if ids is not None:
+            rows = filterset.queryset.filter(pk__in=ids).in_bulk()  # type: ignore[union-attr]
+            return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
     return paginator.page(number)
 
 
@@ -118,7 +137,7 @@ def with_partner_names(queryset: PartnershipQuerySet) -> PartnershipQuerySet:
 
 
 def published_partnerships() -> PartnershipQuerySet:
-    return with_partner_names(Partnership.objects.published()).prefetch_related("themes")  # type: ignore[misc]
+    return with_partner_names(Partnership.objects.published()).prefetch_related(prefetch_themes())
 
 
 def citations_of(records: Iterable[Any]) -> list[Citation]:
@@ -167,7 +186,7 @@ def browse(
     if fmt and filterset.is_valid():
         return export_response(kind, fmt, filterset.qs, request, filterset.qs.count())
     if filterset.is_valid():
-        page = paginate(request, filterset.qs)
+        page = paginate(request, filterset.qs, count=filterset.total(), filterset=filterset)
         facets = filterset.facets()
         active = any(facet.selected for facet in facets)
         context.update(page=page, facets=facets, active=active, errors=[])
@@ -188,6 +207,7 @@ def browse(
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     facets = {
         facet.name: facet
@@ -243,6 +263,7 @@ def home_figures() -> dict[str, Any]:
 
 
 @require_safe
+@public_page
 def partnership_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = PartnershipFilter(
         clean_query(request.GET), queryset=published_partnerships(), request=request
@@ -251,6 +272,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
 
 
 @require_safe
+@public_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(published_partnerships(), slug=slug)
     agreements = list(partnership.agreements.published().select_related("signed_place"))
@@ -317,6 +339,7 @@ def published_partnership_or_none(record: Meeting | Agreement | CulturalProject)
 
 
 @require_safe
+@public_page
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_object_or_404(
         Agreement.objects.published()
@@ -369,12 +392,13 @@ def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
 
 
 @require_safe
+@public_page
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.published()
         .select_related("place", "partnership__city_a", "partnership__city_b")
         .prefetch_related(
-            "themes",  # type: ignore[misc]
+            prefetch_themes(),
             Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
         ),
         slug=slug,
@@ -405,27 +429,29 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     queryset = (
         CulturalProject.objects.published()
         .select_related("network")
         .prefetch_related(
-            "themes",  # type: ignore[misc]
+            prefetch_themes(),
             Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
         )
-        .order_by("title")
+        .order_by("title", "pk")
     )
     filterset = ProjectFilter(clean_query(request.GET), queryset=queryset, request=request)
     return browse(request, filterset, "directory/project_list.html", {}, "projects")
 
 
 @require_safe
+@public_page
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(
         CulturalProject.objects.published()
         .select_related("network", "partnership__city_a", "partnership__city_b")
         .prefetch_related(
-            "themes",  # type: ignore[misc]
+            prefetch_themes(),
             Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
         ),
         slug=slug,
@@ -445,6 +471,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = CityFilter(
         clean_query(request.GET),
@@ -489,6 +516,7 @@ def partner_counts_of(city_ids: list[int]) -> dict[int, int]:
 
 
 @require_safe
+@public_page
 def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # django-stubs cannot type reverse relations by name; the tests check these at run time.
     names: Any = Prefetch("names", queryset=CityName.objects.order_by("language", "name"))
@@ -513,13 +541,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     meetings = (
         Meeting.objects.published()
-        .filter(
-            Q(place=city)
-            | Q(cities=city)
-            | Q(partnership__city_a=city)
-            | Q(partnership__city_b=city)
-        )
-        .distinct()
+        .involving(city)
         .order_by(F("date").desc(nulls_last=True), "title")
     )
     projects = CulturalProject.objects.published().involving(city).order_by("title")
@@ -540,6 +562,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.select_related("parent").annotate(
         member_count=Count(
@@ -552,6 +575,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     memberships = NetworkMembership.objects.published().select_related("city")
     network = get_object_or_404(
@@ -596,6 +620,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def country_list(request: HttpRequest) -> HttpResponse:
     counts = dict(
         PartnershipFacet.objects.filter(facet="country", record__in=Partnership.objects.published())
@@ -614,6 +639,7 @@ PARTNERS_PER_COUNTRY = 10
 
 
 @require_safe
+@public_page
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.upper():
         return redirect("directory:country-detail", code=code.upper(), permanent=True)
@@ -656,7 +682,7 @@ def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]
     )
     return list(
         with_partner_names(published)
-        .prefetch_related("themes")  # type: ignore[misc]
+        .prefetch_related(prefetch_themes())
         .annotate(
             partner_country=partner,
             rank=Window(RowNumber(), partition_by=[partner], order_by=[F("slug").asc()]),
@@ -667,6 +693,7 @@ def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]
 
 
 @require_safe
+@public_page
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.published(), slug=slug)
     positions = list(
@@ -701,6 +728,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -727,64 +755,24 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def ranked(queryset: QuerySet, rank: Any, *order: Any) -> tuple[list[Any], int]:
-    matches = queryset.annotate(rank=rank)
-    return list(matches.order_by("rank", *order)[:SEARCH_SECTION_SIZE]), matches.count()
-
-
 def search_sections(key: str, text: str) -> list[dict[str, Any]]:
     """Matches of every kind of record, best first: exact name, then start of a name, then part."""
-    names = CityName.objects.filter(city=OuterRef("pk"))
-    city_rank = Case(
-        When(Q(search_key=key) | Exists(names.filter(search_key=key)), then=Value(0)),
-        When(
-            Q(search_key__startswith=key) | Exists(names.filter(search_key__startswith=key)),
-            then=Value(1),
-        ),
-        default=Value(2),
-    )
-    # Among equally good names, the larger city first: Rome, Italy before Rome, Georgia.
-    cities, city_count = ranked(
-        City.objects.matching(text).prefetch_related(local_names()),
-        city_rank,
-        F("population").desc(nulls_last=True),
-        "name",
-    )
-    matched_ids = City.objects.matching(text).values("pk")
-    partnerships, partnership_count = ranked(
-        published_partnerships().involving_any(matched_ids),
-        Least(match_rank("city_a__search_key", key), match_rank("city_b__search_key", key)),
-        "slug",
-    )
-    projects, project_count = ranked(
-        CulturalProject.objects.published().filter(search_keys__contains=key),
-        match_rank("search_keys", key),
-        "title",
-    )
-    networks, network_count = ranked(
-        Network.objects.filter(search_keys__contains=key), match_rank("search_keys", key), "name"
-    )
-    people, people_count = ranked(
-        Person.objects.published().filter(search_keys__contains=key),
-        match_rank("search_keys", key),
-        "name",
-    )
-    sections = [
-        ("cities", _("Cities"), cities, city_count, reverse("directory:city-list")),
-        (
-            "partnerships",
-            _("Partnerships"),
-            partnerships,
-            partnership_count,
-            reverse("directory:partnership-list"),
-        ),
-        ("projects", _("Projects"), projects, project_count, reverse("directory:project-list")),
-        ("networks", _("Networks"), networks, network_count, ""),
-        ("people", _("People"), people, people_count, ""),
-    ]
+    labels = {
+        "cities": (_("Cities"), reverse("directory:city-list")),
+        "partnerships": (_("Partnerships"), reverse("directory:partnership-list")),
+        "projects": (_("Projects"), reverse("directory:project-list")),
+        "networks": (_("Networks"), ""),
+        "people": (_("People"), ""),
+    }
     return [
-        {"name": name, "label": label, "results": results, "count": count, "more": more}
-        for name, label, results, count, more in sections
+        {
+            "name": name,
+            "label": labels[name][0],
+            "results": results,
+            "count": count,
+            "more": labels[name][1],
+        }
+        for name, results, count in search_module.sections(key, published_partnerships())
         if count
     ]
 
@@ -822,6 +810,7 @@ def world_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def partnership_map(request: HttpRequest) -> HttpResponse:
     """The partnerships of a browse URL as arcs, to lay over the base map."""
     filterset = PartnershipFilter(
@@ -841,6 +830,7 @@ def partnership_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(with_partner_names(Partnership.objects.published()), slug=slug)
     places, links = places_and_links([partnership])
@@ -848,6 +838,7 @@ def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def city_map(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(City, slug=slug)
     partnerships = with_partner_names(Partnership.objects.published().involving(city))
@@ -856,6 +847,7 @@ def city_map(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def partnership_charts(request: HttpRequest) -> HttpResponse:
     """Charts of the partnerships of a browse URL: decades, country pairs, busiest cities."""
     filterset = PartnershipFilter(

@@ -52,3 +52,16 @@ def curator_client(client: Any, django_user_model: Any) -> Any:
     user = django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _bitmaps_in_the_request(settings: Any) -> None:
+    """Facet bitmaps are built in the request in tests: a background thread would not see the
+    test's transaction. tests/test_bitmaps.py checks them against the database's counts."""
+    settings.FACET_BITMAPS = "sync"
+
+
+@pytest.fixture(autouse=True)
+def _pages_rendered_each_time(settings: Any) -> None:
+    """Tests read the context of the responses; the page cache is tested on its own."""
+    settings.PUBLIC_PAGE_CACHE = False

@@ -405,6 +405,7 @@ def test_record_pages_issue_a_constant_number_of_queries(
     }
 
     def queries() -> int:
+        client.get(urls[kind])  # the facet bitmaps catch up with the new records
         cache.clear()  # as after a publication: nothing cached
         with CaptureQueriesContext(connection) as context:
             assert client.get(urls[kind]).status_code == 200
@@ -458,7 +459,7 @@ def test_a_misspelt_search_suggests_the_closest_names(client: Any) -> None:
 @pytest.mark.parametrize(
     ("kind", "expected"),
     [
-        ("project-list", 9),
+        ("project-list", 6),
         ("project", 5),
         ("meeting", 6),
         ("agreement", 6),
@@ -500,6 +501,7 @@ def test_more_pages_issue_a_constant_number_of_queries(
     }
 
     def queries() -> int:
+        client.get(urls[kind])  # the facet bitmaps catch up with the new records
         cache.clear()  # as after a publication: nothing cached
         with CaptureQueriesContext(connection) as context:
             assert client.get(urls[kind]).status_code == 200

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from agreements.models import Partnership, PartnershipKind
+from agreements.models import Partnership, PartnershipKind, Theme
 from cities.models import City
 
 from .factories import CityFactory, PartnershipFactory, ProjectFactory
@@ -73,6 +73,25 @@ def test_every_row_the_page_counts_is_downloaded_not_one_page(client: Any) -> No
     assert 'href="?country=IT&amp;format=csv"' in page.content.decode()
     _response, text = download(client, "country=IT&format=csv&page=2")
     assert len(text.strip().splitlines()) == 46  # the header and every record
+
+
+@pytest.mark.parametrize("sort", ["name", "established", "-established", "-updated"])
+def test_each_downloaded_row_carries_its_own_themes_in_any_sort_order(
+    client: Any, sort: str
+) -> None:
+    themes = list(Theme.objects.order_by("slug")[:5])
+    expected = {}
+    for n in range(12):
+        partnership = PartnershipFactory(
+            established=f"{1960 + n % 4}-01-01" if n % 3 else None,
+            established_precision="year" if n % 3 else "",
+        )
+        chosen = themes[n % 5 : n % 5 + n % 3]
+        partnership.themes.add(*chosen)
+        expected[partnership.slug] = ";".join(theme.slug for theme in chosen)
+    _response, text = download(client, f"sort={sort}&format=csv")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {row["id"]: row["themes"] for row in rows} == expected
 
 
 def test_json_and_geojson_are_valid_and_carry_geometry(

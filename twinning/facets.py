@@ -24,6 +24,7 @@ from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .bitmaps import STORES, Bitmaps
 from .caching import cached
 
 FacetRows = set[tuple[int, str, str]]
@@ -214,16 +215,21 @@ class FacetedFilterSet(django_filters.FilterSet):
     def facet_counts(self) -> dict[str, dict[str, int]]:
         """For each facet, how many records each of its values would give (cached by the
         content version: a publication retires the counts)."""
+        return cached("facets", self.cache_parts(), self.compute_facet_counts)
+
+    def cache_parts(self) -> tuple[str, list[tuple[str, Any]]]:
         self.is_valid()  # binds cleaned_data; an invalid filterset never reaches here
         chosen = sorted(
             (name, tuple(sorted(value)) if isinstance(value, list) else value)
             for name, value in self.form.cleaned_data.items()
             if value and name != "sort"
         )
-        base = str(self.queryset.query)  # type: ignore[union-attr]  # always given
-        return cached("facets", (base, chosen), self.compute_facet_counts)
+        return str(self.queryset.query), chosen  # type: ignore[union-attr]  # always given
 
     def compute_facet_counts(self) -> dict[str, dict[str, int]]:
+        bitmaps = self.bitmaps()
+        if bitmaps is not None:
+            return self.bitmap_counts(bitmaps)
         # Hidden facets (a country pair) filter but show no counts: none are computed.
         names = [name for name, filter_ in self.facet_filters.items() if filter_.shown]
         active = [name for name in names if self.selected(name)]
@@ -234,6 +240,80 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name in active:
             counts.update(self.count_values(self.queryset_without(name), [name]))
         return counts
+
+    # -- bitmaps (twinning/bitmaps.py): the same counts from memory -------------------------
+
+    # The records the listing shows (the published ones), when the FilterSet's queryset is
+    # them: then its facet counts may come from bitmaps, and pages in the default order
+    # (``bitmap_order``, with no ``sort`` asked) too.
+    bitmap_universe: Any = None
+    bitmap_order: tuple[str, ...] = ("pk",)
+
+    def bitmaps(self) -> Bitmaps | None:
+        if self.bitmap_universe is None:
+            return None
+        from directory.models import ContentVersion
+
+        facets = [f.facet or name for name, f in self.facet_filters.items() if f.shown]
+        store = STORES[self.facet_index._meta.label]
+        return store.get(
+            self.facet_index,
+            self.bitmap_universe(),
+            facets,
+            ContentVersion.current(),
+            self.bitmap_order,
+        )
+
+    def masks(self, bitmaps: Bitmaps) -> dict[str, int]:
+        """Each active filter as a bitmap: facets from memory, the others (text search)
+        from the ids the database gives."""
+        masks = {}
+        for name, value in self.form.cleaned_data.items():
+            if not value or name == "sort":
+                continue
+            filter_ = self.filters[name]
+            if isinstance(filter_, FacetFilter) and (filter_.facet or name) in bitmaps.facets:
+                masks[name] = bitmaps.any_of(filter_.facet or name, value)
+            else:  # text search, hidden facets (a country pair): the database gives the ids
+                ids = filter_.filter(self.bitmap_universe(), value).values_list("pk", flat=True)
+                masks[name] = bitmaps.of_records(ids)
+        return masks
+
+    def bitmap_counts(self, bitmaps: Bitmaps) -> dict[str, dict[str, int]]:
+        masks = self.masks(bitmaps)
+        counts: dict[str, dict[str, int]] = {name: {} for name in self.facet_filters}
+        for name, filter_ in self.facet_filters.items():
+            if not filter_.shown:
+                continue
+            within = bitmaps.universe
+            for other, mask in masks.items():
+                if other != name:
+                    within &= mask
+            counts[name] = bitmaps.counts(filter_.facet or name, within)
+        return counts
+
+    def matching(self, bitmaps: Bitmaps) -> int:
+        within = bitmaps.universe
+        for mask in self.masks(bitmaps).values():
+            within &= mask
+        return within
+
+    def page_ids(self, offset: int, limit: int) -> list[int] | None:
+        """The ids of a page of results in the default order, from the bitmaps (else None)."""
+        if self.form.cleaned_data.get("sort") not in (None, "", "name"):
+            return None
+        bitmaps = self.bitmaps()
+        if bitmaps is None:
+            return None
+        return bitmaps.page(self.matching(bitmaps), offset, limit)
+
+    def total(self) -> int | None:
+        """How many records match, from the bitmaps when they are ready (else None)."""
+        bitmaps = self.bitmaps()
+        if bitmaps is None:
+            return None
+
+        return cached("total", self.cache_parts(), lambda: self.matching(bitmaps).bit_count())
 
     def facets(self) -> list[Facet]:
         """The facet panel: each facet's values with counts, selected ones first.

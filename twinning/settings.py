@@ -83,10 +83,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "directory.models.ContentVersionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: counts failed logins and locks the account out.
     "axes.middleware.AxesMiddleware",
 ]
+
+if os.environ.get("DATABASE_REPLICA_URL"):
+    MIDDLEWARE.insert(0, "twinning.routers.PublicReadsMiddleware")
+if env_bool("QUERY_COUNT_HEADER"):  # make bench only: queries and server time per response
+    MIDDLEWARE.insert(0, "twinning.middleware.QueryCountMiddleware")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -119,7 +125,34 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica for the public site (pages, search, API, exports); see twinning/routers.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASE_ROUTERS = ["twinning.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: local memory in each process by default; Redis, shared by every web process,
+# with REDIS_URL. Cached parts are keyed by the content version, so either is always fresh.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Facet counts of large listings from bitmaps in memory (twinning/bitmaps.py), rebuilt in a
+# background thread when content changes; "sync" builds them in the request, "off" never.
+FACET_BITMAPS = os.environ.get("FACET_BITMAPS", "background")
+# Whole public pages cached under the content version (directory/page_cache.py).
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
+# Sessions (the admin's) in the database by default, which every web process shares.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,7 +173,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "static/"
+# A CDN in front of the static files: STATIC_URL=https://cdn.example.org/static/ (the CSP
+# then allows that origin too).
+STATIC_URL = os.environ.get("STATIC_URL", "static/")
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
@@ -206,13 +241,14 @@ if env_bool("BEHIND_TLS_PROXY"):
 
 # Content-Security-Policy: our own origin only, no inline script or style anywhere on the site.
 # (JSON-LD blocks are data, not script.) The admin and the API docs relax styles only.
+STATIC_ORIGIN = ["/".join(STATIC_URL.split("/")[:3])] if "://" in STATIC_URL else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
+        "script-src": ["'self'", *STATIC_ORIGIN],
+        "style-src": ["'self'", *STATIC_ORIGIN],
+        "img-src": ["'self'", "data:", *STATIC_ORIGIN],
+        "font-src": ["'self'", *STATIC_ORIGIN],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

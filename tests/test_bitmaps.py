@@ -1,0 +1,162 @@
+"""Facet counts from bitmaps equal the database's, for any filters."""
+
+from typing import Any
+
+import pytest
+from django.http import QueryDict
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from agreements.filters import PartnershipFilter, ProjectFilter
+from agreements.models import CulturalProject, Partnership, Theme
+from twinning.bitmaps import bitmap_of
+
+from .factories import CityFactory, CityNameFactory, PartnershipFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+COUNTRIES = ["IT", "FR", "DE", "IR", "VN"]
+
+
+def test_a_bitmap_has_exactly_the_bits_it_is_given() -> None:
+    assert bitmap_of([0, 3, 9], 10) == 0b1000001001
+    assert bitmap_of([], 5) == 0
+
+
+@pytest.fixture
+def records() -> None:
+    themes = list(Theme.objects.all()[:4])
+    cities = [CityFactory(country=COUNTRIES[n % 5], name=f"Town {n}") for n in range(12)]
+    CityNameFactory(city=cities[0], name="Firenze", language="it")
+    pairs = [(a, b) for a in range(12) for b in range(a + 1, 12)]
+    for n, (a, b) in enumerate(pairs[:40]):
+        partnership = PartnershipFactory(
+            city_a=cities[a],
+            city_b=cities[b],
+            kind=["sister_city", "friendship", "cooperation"][n % 3],
+            status=["active", "dormant", "", "ended"][n % 4],
+            established=f"{1950 + n * 2}-01-01",
+            established_precision="year",
+            publication_state="draft" if n % 9 == 0 else "published",
+        )
+        partnership.themes.add(*themes[: n % 4])
+    for n in range(10):
+        project = ProjectFactory(status=["idea", "planned"][n % 2], publication_state="published")
+        project.cities.add(cities[n])
+
+
+def counts_both_ways(
+    settings: Any, filterset_class: Any, queryset: Any, query: str
+) -> tuple[Any, Any]:
+    results = []
+    for mode in ("sync", "off"):
+        settings.FACET_BITMAPS = mode
+        filterset = filterset_class(QueryDict(query), queryset=queryset)
+        assert filterset.is_valid(), filterset.errors
+        total = filterset.total()
+        results.append(
+            (filterset.compute_facet_counts(), total if mode == "sync" else filterset.qs.count())
+        )
+    return results[0], results[1]
+
+
+@pytest.mark.usefixtures("records")
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    parameters=st.lists(
+        st.one_of(
+            st.tuples(st.just("country"), st.sampled_from(COUNTRIES)),
+            st.tuples(
+                st.just("kind"), st.sampled_from(["sister_city", "friendship", "cooperation"])
+            ),
+            st.tuples(st.just("status"), st.sampled_from(["active", "dormant", "ended"])),
+            st.tuples(st.just("decade"), st.sampled_from(["1950", "1960", "1970", "2020"])),
+            st.tuples(st.just("theme"), st.sampled_from(["music", "museums", "arts", "crafts"])),
+            st.tuples(st.just("region"), st.sampled_from(["southern-europe", "western-europe"])),
+            st.tuples(st.just("q"), st.sampled_from(["town 1", "firenze", "nothing"])),
+            st.tuples(st.just("pair"), st.sampled_from(["FR-IT", "DE-IR"])),
+        ),
+        max_size=4,
+    )
+)
+def test_bitmap_counts_equal_database_counts(
+    settings: Any, parameters: list[tuple[str, str]]
+) -> None:
+    query = "&".join(f"{name}={value}" for name, value in parameters)
+    published = Partnership.objects.published()
+    from_bitmaps, from_database = counts_both_ways(settings, PartnershipFilter, published, query)
+    assert from_bitmaps == from_database
+    settings.FACET_BITMAPS = "sync"
+    filterset = PartnershipFilter(QueryDict(query), queryset=published)
+    assert filterset.is_valid()
+    in_order = list(filterset.qs.order_by("slug").values_list("pk", flat=True))
+    assert filterset.page_ids(0, 7) == in_order[:7]
+    assert filterset.page_ids(5, 7) == in_order[5:12]
+
+
+@pytest.mark.usefixtures("records")
+def test_project_bitmaps_equal_database_counts(settings: Any) -> None:
+    published = CulturalProject.objects.published()
+    for query in ("", "status=idea", "country=IT&status=planned"):
+        from_bitmaps, from_database = counts_both_ways(settings, ProjectFilter, published, query)
+        assert from_bitmaps == from_database
+
+
+def test_a_publication_retires_the_bitmaps(settings: Any, client: Any) -> None:
+    settings.FACET_BITMAPS = "sync"
+    PartnershipFactory(city_a=CityFactory(country="IT"))
+    assert client.get("/partnerships/?country=IT").context["page"].paginator.count == 1
+    draft = PartnershipFactory(city_a=CityFactory(country="IT"), publication_state="draft")
+    assert client.get("/partnerships/?country=IT").context["page"].paginator.count == 1
+    draft.publication_state = "published"
+    draft.save()
+    response = client.get("/partnerships/?country=IT")
+    assert response.context["page"].paginator.count == 2
+    country = {f.name: f for f in response.context["facets"]}["country"]
+    assert {o.value: o.count for o in country.options}["IT"] == 2
+
+
+def test_until_the_bitmaps_are_built_the_database_counts(
+    settings: Any, client: Any, monkeypatch: Any
+) -> None:
+    from twinning.bitmaps import STORES, BitmapStore
+
+    settings.FACET_BITMAPS = "background"
+    STORES.clear()
+    started: list[int] = []
+    monkeypatch.setattr(BitmapStore, "rebuild", lambda self, *args: started.append(args[-1]))
+    PartnershipFactory(city_a=CityFactory(country="IT"))
+    # The background thread cannot see this test's transaction; the page counts in the
+    # database meanwhile, and is right.
+    response = client.get("/partnerships/?country=IT")
+    assert response.context["page"].paginator.count == 1
+    assert started  # a rebuild was asked for, once
+    assert len(set(started)) == 1
+    STORES.clear()
+
+
+def test_public_pages_are_cached_until_the_records_change(settings: Any, client: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE = True
+    partnership = PartnershipFactory(summary="First words")
+    first = client.get(partnership.get_absolute_url())
+    with CaptureQueriesContext(connection) as context:
+        again = client.get(partnership.get_absolute_url())
+    assert again.content == first.content
+    assert len(context.captured_queries) == 1  # the content version, nothing else
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+    partnership.summary = "Second words"
+    partnership.save()
+    assert "Second words" in client.get(partnership.get_absolute_url()).content.decode()
+    partnership.publication_state = "withdrawn"
+    partnership.save()
+    assert client.get(partnership.get_absolute_url()).status_code == 404
+    fa = client.get("/fa" + partnership.get_absolute_url())
+    assert fa.status_code == 404
