@@ -527,7 +527,10 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         City.objects.prefetch_related(local_names(), names, memberships),
         slug=slug,
     )
-    partnerships = list(published_partnerships().involving(city).order_by("slug"))
+    # Themes are not shown here: with_partner_names, not published_partnerships.
+    partnerships = list(
+        with_partner_names(Partnership.objects.published()).involving(city).order_by("slug")
+    )
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for partnership in partnerships:
         partner = partnership.city_b if partnership.city_a_id == city.pk else partnership.city_a

@@ -100,6 +100,37 @@ def test_bitmap_counts_equal_database_counts(
 
 
 @pytest.mark.usefixtures("records")
+@pytest.mark.usefixtures("records")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/partnerships/?page_size=7&page=2",
+        "/api/v1/partnerships/?country=IT&page_size=5&page=2",
+        "/api/v1/partnerships/?kind=friendship&status=active",
+        "/api/v1/partnerships/?sort=-established&page_size=4",
+        "/api/v1/projects/?status=planned&page_size=3&page=2",
+        "/partnerships/?country=FR&country=IT&page=2",
+        "/projects/?status=idea",
+    ],
+)
+def test_pages_from_the_bitmaps_are_the_database_pages(
+    settings: Any, client: Any, url: str
+) -> None:
+    answers = []
+    for mode in ("sync", "off"):
+        settings.FACET_BITMAPS = mode
+        response = client.get(url)
+        assert response.status_code == 200
+        if url.startswith("/api/"):
+            body = response.json()
+            answers.append((body["count"], [row["slug"] for row in body["results"]]))
+        else:
+            page = response.context["page"]
+            answers.append((page.paginator.count, [record.slug for record in page]))
+    assert answers[0] == answers[1]
+    assert answers[0][1]  # a page with records, not two empty ones
+
+
 def test_project_bitmaps_equal_database_counts(settings: Any) -> None:
     published = CulturalProject.objects.published()
     for query in ("", "status=idea", "country=IT&status=planned"):

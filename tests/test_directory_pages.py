@@ -377,7 +377,7 @@ def city_with_names(country: str = "IT") -> City:
 # Queries of record pages, whatever the number of related rows.
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("partnership", 15), ("city", 10), ("network", 5), ("country", 6), ("person", 5)],
+    [("partnership", 15), ("city", 9), ("network", 5), ("country", 6), ("person", 5)],
 )
 def test_record_pages_issue_a_constant_number_of_queries(
     client: Any, kind: str, expected: int

@@ -108,6 +108,14 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> FacetFilter:
+        # Each FilterSet deep-copies its filters, and with them their choices (250 countries);
+        # the choices are never changed in place, so the copy shares them.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.extra = self.extra.copy()
+        return result
+
     def option_label(self, value: str, labels: dict[str, Any]) -> str:
         """How a value shows in the panel; ``labels`` are the form field's choices."""
         return str(labels.get(value, value))
@@ -171,9 +179,11 @@ class FacetedFilterSet(django_filters.FilterSet):
             form = super().form
             # Choices from the database (themes, networks) are read once per request, then
             # serve both validation and the labels of the panel.
+            # The list is already normalised: stored as is, not through the setter, which
+            # would normalise it again (a twentieth of a browse page's time).
             for name in self.facet_filters:
                 field = form.fields[name]
-                field.choices = list(field.choices)  # type: ignore[attr-defined]
+                field._choices = list(field.choices)  # type: ignore[attr-defined]
         return self._form  # type: ignore[attr-defined]
 
     @property
@@ -299,8 +309,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         return within
 
     def page_ids(self, offset: int, limit: int) -> list[int] | None:
-        """The ids of a page of results in the default order, from the bitmaps (else None)."""
-        if self.form.cleaned_data.get("sort") not in (None, "", "name"):
+        """The ids of a page of results, from the bitmaps (else None): only when the results
+        are in the bitmaps' order (``bitmap_order``, or a prefix of it followed by the id)."""
+        query = self.qs.query
+        order = tuple(query.order_by or (query.get_meta().ordering or ()))
+        wanted = self.bitmap_order
+        if not (
+            order == wanted or (wanted[: len(order)] == order and wanted[len(order) :] == ("pk",))
+        ):
             return None
         bitmaps = self.bitmaps()
         if bitmaps is None:
