@@ -163,6 +163,8 @@ class PartnershipFilter(FacetedFilterSet):
         ],
     )
 
+    CITY_IDS_INLINE = 2000
+
     SORTS: dict[str, list[Any]] = {
         "name": ["slug"],
         "established": [F("established").asc(nulls_last=True), "slug"],
@@ -178,7 +180,17 @@ class PartnershipFilter(FacetedFilterSet):
         """Partnerships whose cities have a name, in any language or script, containing it."""
         if not search_key(value):
             return queryset
-        return queryset.involving_any(City.objects.matching(value).values("pk"))  # type: ignore[attr-defined]
+        cities = City.objects.matching(value).order_by().values_list("pk", flat=True)
+        # The cities' ids as a list when they are few (the usual case): the database then
+        # reads both city columns' indexes, where a subquery makes it scan every partnership.
+        # Asked once per request: the listing and its facet counts both filter by them.
+        memo = self.__dict__.setdefault("_city_ids", {})
+        if value not in memo:
+            memo[value] = list(cities[: self.CITY_IDS_INLINE + 1])
+        ids = memo[value]
+        if len(ids) > self.CITY_IDS_INLINE:
+            return queryset.involving_any(cities)  # type: ignore[attr-defined]
+        return queryset.involving_any(ids)  # type: ignore[attr-defined]
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["name"]))

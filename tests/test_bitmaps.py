@@ -100,7 +100,6 @@ def test_bitmap_counts_equal_database_counts(
 
 
 @pytest.mark.usefixtures("records")
-@pytest.mark.usefixtures("records")
 @pytest.mark.parametrize(
     "url",
     [

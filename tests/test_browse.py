@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agreements.filters import PartnershipFilter
 from agreements.models import Partnership, Theme
 
 from .factories import (
@@ -146,6 +147,20 @@ def test_free_text_finds_partnerships_under_any_name_of_their_cities(client: Any
     assert listed(client, "q=FLOR") == {with_florence.slug}
 
 
+def test_free_text_matching_many_cities_finds_the_same_partnerships(
+    client: Any, monkeypatch: Any
+) -> None:
+    florence = CityFactory(name="Florence", slug="florence")
+    flores = CityFactory(name="Flores", slug="flores")
+    found = {PartnershipFactory(city_a=florence).slug, PartnershipFactory(city_b=flores).slug}
+    PartnershipFactory()
+    assert listed(client, "q=flor") == found
+    # Beyond the cities the filter lists inline, it asks the database with a subquery.
+    monkeypatch.setattr(PartnershipFilter, "CITY_IDS_INLINE", 1)
+    cache.clear()
+    assert listed(client, "q=flor") == found
+
+
 def test_sort_orders_by_year_with_undated_last(client: Any) -> None:
     old = pair("IT", "IR", established="1961-01-01", established_precision="year")
     new = pair("IT", "FR", established="2001-01-01", established_precision="year")
@@ -232,6 +247,8 @@ def test_the_form_works_without_javascript(client: Any) -> None:
         ("sync", "", 7),
         ("sync", "country=IT&theme=music", 7),
         ("sync", "country=IT&kind=sister_city&decade=1990", 7),
+        # Text search: the matching cities are looked up once, however many ask for them.
+        ("sync", "q=city&country=IT", 9),
         ("off", "", 9),
         ("off", "country=IT&theme=music", 11),
         ("off", "country=IT&kind=sister_city&decade=1990", 12),

@@ -276,7 +276,14 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def masks(self, bitmaps: Bitmaps) -> dict[str, int]:
         """Each active filter as a bitmap: facets from memory, the others (text search)
-        from the ids the database gives."""
+        from the ids the database gives, asked once per request (counts, total and page
+        all need them)."""
+        memo = self.__dict__.setdefault("_masks", {})
+        if bitmaps.version not in memo:
+            memo[bitmaps.version] = self.compute_masks(bitmaps)
+        return memo[bitmaps.version]
+
+    def compute_masks(self, bitmaps: Bitmaps) -> dict[str, int]:
         masks = {}
         for name, value in self.form.cleaned_data.items():
             if not value or name == "sort":
