@@ -180,15 +180,15 @@ class PartnershipFilter(FacetedFilterSet):
         """Partnerships whose cities have a name, in any language or script, containing it."""
         if not search_key(value):
             return queryset
-        cities = City.objects.matching(value).order_by().values_list("pk", flat=True)
         # The cities' ids as a list when they are few (the usual case): the database then
         # reads both city columns' indexes, where a subquery makes it scan every partnership.
         # Asked once per request: the listing and its facet counts both filter by them.
         memo = self.__dict__.setdefault("_city_ids", {})
         if value not in memo:
-            memo[value] = list(cities[: self.CITY_IDS_INLINE + 1])
+            memo[value] = City.objects.matching_ids(value, self.CITY_IDS_INLINE + 1)
         ids = memo[value]
         if len(ids) > self.CITY_IDS_INLINE:
+            cities = City.objects.matching(value).order_by().values("pk")
             return queryset.involving_any(cities)  # type: ignore[attr-defined]
         return queryset.involving_any(ids)  # type: ignore[attr-defined]
 
