@@ -40,6 +40,7 @@ from django_countries import countries
 from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
 from twinning.publication import PublicationState
+from twinning.spreadsheets import SafeWriter
 
 from .models import Partnership, PartnershipKind, PartnershipStatus
 from .signals import facets_deferred
@@ -161,7 +162,7 @@ class ImportReport:
 
     def csv(self) -> str:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = SafeWriter(buffer)  # rows quote the uploaded file: never a formula
         writer.writerow(REPORT_COLUMNS)
         for o in self.outcomes:
             notes = "; ".join(o.notes)

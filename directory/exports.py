@@ -13,7 +13,6 @@ next to the precision and the date as the source wrote it. The columns are docum
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -31,6 +30,7 @@ from django.utils import timezone, translation
 
 from agreements.models import CulturalProject, Partnership
 from twinning.dates import PartialDate
+from twinning.spreadsheets import SafeWriter
 
 FORMATS = ("csv", "json", "geojson")
 CHUNK = 2000
@@ -325,7 +325,7 @@ LIST_COLUMNS = {"themes", "cities", "countries"}  # written as "a;b;c" in CSV
 
 def stream_csv(columns: list[str], rows: Iterator[Row]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)  # writes None as an empty cell
+    writer = SafeWriter(buffer)  # writes None as an empty cell, never a formula
     pick = operator.itemgetter(*columns)
     lists = [n for n, column in enumerate(columns) if column in LIST_COLUMNS]
     yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
