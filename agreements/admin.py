@@ -1,4 +1,5 @@
 from functools import partial
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -15,7 +16,7 @@ from cities.admin_tools import (
 )
 from editors.admin_tools import ScopedInline
 
-from .admin_import import import_view
+from .admin_import import import_view, may_import
 from .forms import CuratedThemesForm, PartnershipForm
 from .models import (
     Agreement,
@@ -46,6 +47,7 @@ def date_fields(name: str) -> tuple[str, str, str]:
 
 @admin.register(Theme)
 class ThemeAdmin(BaseAdmin):
+    ordering = ["name", "pk"]  # the use count's GROUP BY drops the default ordering
     list_display = ["name", "slug", "use_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -160,6 +162,10 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
     @admin.display(description=_("established"), ordering="established")
     def established_when(self, partnership: Partnership) -> str:
         return str(partnership.established_when or "")
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra_context = {**(extra_context or {}), "may_import": may_import(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(partial(import_view, self))

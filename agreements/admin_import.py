@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from editors.access import is_curator
+
 from .importing import PROFILES, import_partnerships
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -54,14 +56,22 @@ class ImportForm(forms.Form):
             ) from None
 
 
-def stored_path(token: str) -> str:
+def stored_path(token: str, request: HttpRequest) -> str:
+    """Where an upload waits for its confirmation: under its uploader, so that nobody else's
+    confirmation can reach it."""
     if not token.isalnum():
         raise PermissionDenied
-    return f"imports/{token}.csv"
+    return f"imports/{request.user.pk}-{token}.csv"
+
+
+def may_import(request: HttpRequest) -> bool:
+    """A bulk import creates cities and publishes or drafts any pair of any country: it is a
+    curator's tool. City editors add their cities' partnerships one by one, for review."""
+    return is_curator(request.user)
 
 
 def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
-    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+    if not may_import(request):
         raise PermissionDenied
     context: dict[str, Any] = {
         **model_admin.admin_site.each_context(request),
@@ -76,7 +86,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
         name = str(getattr(request.FILES.get("file"), "name", "upload.csv"))
         report = import_partnerships(text, form.cleaned_data["profile"], name, dry_run=True)
         token = secrets.token_hex(16)
-        default_storage.save(stored_path(token), ContentFile(text.encode()))
+        default_storage.save(stored_path(token, request), ContentFile(text.encode()))
         context.update(
             report=report,
             preview=report.outcomes[:PREVIEW_ROWS],
@@ -92,7 +102,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
 def confirm(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
     token = request.POST.get("token", "")
     profile = request.POST.get("profile", "")
-    path = stored_path(token)
+    path = stored_path(token, request)
     if profile not in PROFILES or not default_storage.exists(path):
         messages.error(
             request, _("This import has expired or was already done: upload the file again.")

@@ -2,12 +2,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from editors.access import is_curator
-from editors.admin_tools import ScopedInline
+from editors.admin_tools import ScopedInline, visible_citations
 
 from .admin_tools import (
     PUBLICATION_FIELDSET,
@@ -30,9 +30,20 @@ class CitationInline(ScopedInline, GenericTabularInline):
 
 
 class CityNameInline(ScopedInline, admin.TabularInline):
+    """A city's names are reference data that every page and search shows: curators only."""
+
     model = CityName
     extra = 1
     fields = ["name", "language", "kind", "is_preferred"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user) and super().has_delete_permission(request, obj)
 
 
 class CityMembershipInline(ScopedInline, admin.TabularInline):
@@ -45,7 +56,9 @@ class CityMembershipInline(ScopedInline, admin.TabularInline):
 
 @admin.register(City)
 class CityAdmin(NormalisedSearchMixin, BaseAdmin):
-    # Every city is public reference data; editors change only their own (names, memberships).
+    # Every city is public reference data that every partnership page shows (its address,
+    # country, identifiers, names): curators change it. An editor opens their own cities to
+    # add network memberships, which go through review like any other record.
     city_lookups = ("pk",)
     editor_sees_all = True
     list_display = ["name", "country", "subdivision", "population", "wikidata_id", "geonames_id"]
@@ -66,9 +79,18 @@ class CityAdmin(NormalisedSearchMixin, BaseAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: City | None = None) -> Any:
+        if is_curator(request.user):
+            return self.readonly_fields
+        return [field.name for field in City._meta.fields if field.name != "id"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: City | None = None) -> Any:
+        return super().get_prepopulated_fields(request, obj) if is_curator(request.user) else {}
+
 
 @admin.register(Network)
 class NetworkAdmin(BaseAdmin):
+    ordering = ["name", "pk"]  # the member count's GROUP BY drops the default ordering
     list_display = ["name", "short_name", "parent", "member_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "native_name", "short_name"]
@@ -119,6 +141,9 @@ class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
 
 @admin.register(Source)
 class SourceAdmin(BaseAdmin):
+    editor_scoped = True
+    # Explicit: the citation count's GROUP BY drops the model's default ordering.
+    ordering = ["-published", "title", "pk"]
     list_display = ["__str__", "publisher", "language", "published_when", "citation_count"]
     list_filter = ["language"]
     show_facets = admin.ShowFacets.ALWAYS
@@ -143,6 +168,13 @@ class SourceAdmin(BaseAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
 
+    def editor_filter(self, request: HttpRequest) -> Q:
+        """An editor sees the sources of what they may see (published records, their cities'
+        records) and the ones they added; a source only other cities' drafts cite is not."""
+        return Q(pk__in=visible_citations(request).values("source")) | Q(
+            pk__in=Source.history.filter(history_type="+", history_user=request.user).values("id")
+        )
+
     @admin.display(description=_("published"), ordering="published")
     def published_when(self, source: Source) -> str:
         return str(source.published_when or "")
@@ -156,12 +188,22 @@ class SourceAdmin(BaseAdmin):
 class CitationAdmin(BaseAdmin):
     """Every citation in one place, to check sources; records edit theirs inline.
 
-    Curators only: a citation's passage can reveal a draft of any city."""
+    Curators only, whatever the groups' permissions say (editors hold them for the inlines
+    of their own records): a citation's passage can reveal a draft of any city."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_curator(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_curator(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_curator(request.user)
 
     list_display = ["source", "content_type", "object_id", "locator"]

@@ -65,3 +65,52 @@ def _bitmaps_in_the_request(settings: Any) -> None:
 def _pages_rendered_each_time(settings: Any) -> None:
     """Tests read the context of the responses; the page cache is tested on its own."""
     settings.PUBLIC_PAGE_CACHE = False
+
+
+# -- Roles: a Florence city editor and a curator ---------------------------------------------
+
+
+def admin_url(model: Any, view: str, *args: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def florence() -> Any:
+    from tests.factories import CityFactory
+
+    return CityFactory(name="Florence", slug="florence", country="IT")
+
+
+@pytest.fixture
+def editor(django_user_model: Any, florence: Any) -> Any:
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    from editors.models import CityAssignment
+
+    user.groups.add(Group.objects.get(name="City editors"))
+    CityAssignment.objects.create(user=user, city=florence)
+    return user
+
+
+@pytest.fixture
+def editor_client(client: Any, editor: Any) -> Any:
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def curator(django_user_model: Any) -> Any:
+    user = django_user_model.objects.create_user("curator", password="pw", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_login(client: Any, curator: Any) -> Any:
+    client.force_login(curator)
+    return client
