@@ -21,6 +21,7 @@ somebody else's newer change is refused (optimistic locking), whoever saves.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from typing import Any
 
@@ -214,8 +215,19 @@ class ScopedAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied
+        # simple-history reads ``prepopulated_fields`` itself: give it this user's, which
+        # leave out the fields they only read (a city's slug for an editor).
+        for_user = copy.copy(self)
+        readonly = set(self.get_readonly_fields(request, current))
+        for_user.prepopulated_fields = {
+            field: sources
+            for field, sources in self.get_prepopulated_fields(request, current).items()
+            if field not in readonly
+        }
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            return SimpleHistoryAdmin.history_form_view(
+                for_user, request, object_id, version_id, extra_context
+            )
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.pk is not None:
