@@ -47,8 +47,8 @@ lock:
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
 
-# Every record to backups/twinning-<date>.json.gz; `make restore BACKUP=...` loads one.
-BACKUP ?= backups/twinning-$(shell date +%Y%m%d-%H%M%S).json.gz
+# Every record and document to backups/twinning-<date>.tar.gz; `make restore BACKUP=...` loads one.
+BACKUP ?= backups/twinning-$(shell date +%Y%m%d-%H%M%S).tar.gz
 backup: install
 	$(DEV_ENV) $(BIN)/python manage.py backup $(BACKUP)
 

@@ -296,7 +296,7 @@ def test_a_backup_and_restore_round_trip_keeps_every_record(tmp_path: Path) -> N
     ]
     before = {m._meta.label: m._default_manager.count() for m in models}
     summaries = dict(Partnership.objects.values_list("slug", "summary"))
-    backup = tmp_path / "twinning.json.gz"
+    backup = tmp_path / "twinning.tar.gz"
     call_command("backup", str(backup), stdout=io.StringIO())
     call_command("flush", interactive=False, verbosity=0)
     assert Partnership.objects.count() == 0
