@@ -218,6 +218,10 @@ class ProjectFilter(FacetedFilterSet):
         return queryset.filter(search_keys__contains=key)
 
 
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField  # type: ignore[assignment]  # whole numbers only
+
+
 class AgreementFilter(django_filters.FilterSet):
     partnership = django_filters.CharFilter(
         field_name="partnership__slug", label=_("Partnership (its slug)")
@@ -238,7 +242,10 @@ class MeetingFilter(django_filters.FilterSet):
     meeting_format = django_filters.MultipleChoiceFilter(
         field_name="format", choices=MeetingFormat.choices, label=_("Format")
     )
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    # A whole year the calendar can hold: year=0 or 99999999 is a 400, not a server error.
+    year = YearFilter(
+        field_name="date", lookup_expr="year", label=_("Year"), min_value=1, max_value=9999
+    )
 
     class Meta:
         model = Meeting

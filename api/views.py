@@ -46,6 +46,8 @@ class FilterBackend(DjangoFilterBackend):
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
+    # Slugs as the site's URLs take them: anything else (a NUL byte) is a 404 at the router.
+    lookup_value_regex = r"[-\w]+"
     filter_backends = [FilterBackend]
 
 

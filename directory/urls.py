@@ -1,5 +1,7 @@
 from django.urls import path
 
+from twinning.documents import served_as_attachment
+
 from . import views
 
 app_name = "directory"
@@ -17,7 +19,7 @@ urlpatterns = [
     path("agreements/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
     path(
         "agreements/<slug:slug>/document/",
-        views.agreement_document,
+        served_as_attachment(views.agreement_document),
         name="agreement-document",
     ),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),

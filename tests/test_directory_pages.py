@@ -257,7 +257,10 @@ def test_search_refuses_a_huge_query_and_escapes_what_it_shows(client: Any) -> N
 @pytest.mark.usefixtures("seeded")
 def test_the_sitemap_lists_published_pages_in_every_language(client: Any) -> None:
     draft = PartnershipFactory(publication_state="draft", slug="secret-pair")
-    xml = html_of(client, "/sitemap.xml")
+    index = html_of(client, "/sitemap.xml")  # an index of the sections' pages
+    pages = [url.removeprefix("http://testserver") for url in re.findall("<loc>(.*?)</loc>", index)]
+    assert "/sitemap-partnerships.xml" in pages and "/sitemap-cities.xml" in pages
+    xml = "".join(html_of(client, page) for page in pages)
     assert "/partnerships/florence-isfahan/" in xml
     assert "/fa/partnerships/florence-isfahan/" in xml
     assert 'hreflang="vi"' in xml

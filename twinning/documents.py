@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import filetype  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,3 +38,23 @@ def document_content_type(head: bytes) -> str:
     return (
         kind.mime if kind and kind.mime in settings.DOCUMENT_TYPES else "application/octet-stream"
     )
+
+
+def served_as_attachment(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A signed document is downloaded, never shown in the site's origin: a PDF can carry
+    script, and an upload is what its uploader made it. The browser saves it
+    (``attachment``), would run nothing in it (``sandbox``) and does not guess its type."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            disposition = response.get("Content-Disposition", "")
+            if disposition.startswith("inline"):
+                disposition = "attachment" + disposition.removeprefix("inline")
+            response["Content-Disposition"] = disposition or "attachment"
+            response["Content-Security-Policy"] = "sandbox"
+            response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    return wrapper

@@ -1,8 +1,9 @@
-"""Measurement for benchmarks (``QUERY_COUNT_HEADER=true``; never on in production).
+"""Middleware: a bound on request bodies, and measurement for benchmarks.
 
-Each response says how many SQL queries it took (``X-Queries``) and how long the server spent
-on it (``Server-Timing``), so that ``make bench`` measures from outside, over HTTP, and still
-reports queries per request.
+``QueryCountMiddleware`` (``QUERY_COUNT_HEADER=true``; never on in production): each response
+says how many SQL queries it took (``X-Queries``) and how long the server spent on it
+(``Server-Timing``), so that ``make bench`` measures from outside, over HTTP, and still reports
+queries per request.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 
 class QueryCountMiddleware:
@@ -32,3 +34,34 @@ class QueryCountMiddleware:
         response["X-Queries"] = str(count[0])
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """A 413 before the body is read when its declared length is over the limit.
+
+    Without a proxy that bounds bodies, gunicorn hands Django whatever arrives; Django's own
+    limits apply only once a view parses the form. Staff posting to the admin may send
+    ``ADMIN_UPLOAD_MAX_BYTES`` (signed documents, spreadsheets); everyone else
+    ``REQUEST_MAX_BYTES``. After the authentication middleware, which reads only the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponseBadRequest("Invalid Content-Length.", content_type="text/plain")
+        if length > settings.REQUEST_MAX_BYTES and length > self.limit(request):
+            return HttpResponse(
+                "Request body too large.", status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def limit(request: HttpRequest) -> int:
+        user = getattr(request, "user", None)
+        if "/admin/" in request.path and user is not None and user.is_staff:
+            return int(settings.ADMIN_UPLOAD_MAX_BYTES)
+        return int(settings.REQUEST_MAX_BYTES)

@@ -21,6 +21,8 @@ REPLICA = "replica"
 
 class ReplicaRouter:
     def db_for_read(self, model: type, **hints: Any) -> str | None:
+        if getattr(getattr(model, "_meta", None), "app_label", "") == "django_cache":
+            return "default"  # the API's request counts (a DatabaseCache) are written each time
         return REPLICA if _public_read.get() else "default"
 
     def db_for_write(self, model: type, **hints: Any) -> str:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body: too large a request is a 413 at once (REQUEST_MAX_BYTES).
+    "twinning.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,8 +146,17 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    CACHES["throttle"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # The API's request counts must be shared by every web process, or each worker
+        # allows the whole rate: a table in the database (api/migrations/0001) without Redis.
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "twinning_throttle",
+        },
+    }
 # Facet counts of large listings from bitmaps in memory (twinning/bitmaps.py), rebuilt in a
 # background thread when content changes; "sync" builds them in the request, "off" never.
 FACET_BITMAPS = os.environ.get("FACET_BITMAPS", "background")
@@ -153,6 +164,9 @@ FACET_BITMAPS = os.environ.get("FACET_BITMAPS", "background")
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
 # Sessions (the admin's) in the database by default, which every web process shares.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# An admin session ends after this long without a request (each request extends it).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,9 +227,13 @@ STORAGES = {
 DOCUMENT_TYPES = ["application/pdf", "image/png", "image/jpeg", "image/webp"]
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
-# Signed agreements are uploaded by staff; keep uploads bounded.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Request bodies: 1 MB, except staff posting to the admin, who upload signed documents and
+# import spreadsheets (10 MB, agreements/admin_import.py); larger is refused before it is read
+# (twinning/middleware.py). Files over 2.5 MB are streamed to a temporary file, not memory.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(1024 * 1024)))
+ADMIN_UPLOAD_MAX_BYTES = max(DOCUMENT_MAX_BYTES, 10 * 1024 * 1024) + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Security: safe defaults, relaxed only by DEBUG or explicit settings.
@@ -238,6 +256,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the site (trusted only with BEHIND_TLS_PROXY): the client's address is
+# then the NUM_PROXIES-th from the right in X-Forwarded-For, for the lockout and the throttle.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0")) if env_bool("BEHIND_TLS_PROXY") else 0
 
 # Content-Security-Policy: our own origin only, no inline script or style anywhere on the site.
 # (JSON-LD blocks are data, not script.) The admin and the API docs relax styles only.
@@ -264,7 +285,11 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0")) or None
+# Behind NUM_PROXIES proxies the client is read from X-Forwarded-For (twinning/clients.py),
+# as the API's throttle does: without it, REMOTE_ADDR is the proxy, and five failures would
+# lock the user name out for everyone. Failures during a lockout do not prolong it.
+AXES_CLIENT_IP_CALLABLE = "twinning.clients.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 LOGGING = {
     "version": 1,
@@ -288,12 +313,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.FacetedPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.SharedAnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # ?format= selects an export on the browse pages; the API speaks JSON only.
     "URL_FORMAT_OVERRIDE": None,
-    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")) if env_bool("BEHIND_TLS_PROXY") else 0,
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twinning API",

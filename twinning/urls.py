@@ -1,6 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
@@ -13,15 +13,23 @@ admin.site.site_header = _("Twinning")
 admin.site.site_title = _("Twinning admin")
 admin.site.index_title = _("Records")
 
-handler400 = "directory.views.bad_request"
-handler404 = "directory.views.page_not_found"
+handler400 = "twinning.errors.bad_request"
+handler404 = "twinning.errors.page_not_found"
+handler500 = "twinning.errors.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # An index of the sections' pages, each at most a sitemap's limit of addresses.
     path(
         "sitemap.xml",
-        cache_page(60 * 15)(sitemap),
-        {"sitemaps": SITEMAPS},
+        cache_page(60 * 15)(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(60 * 15)(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/", include("api.urls")),
