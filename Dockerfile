@@ -20,4 +20,6 @@ USER twinning
 EXPOSE 8000
 # Migrations are a separate step of a release, never run by the web process:
 #   docker run --rm -e DATABASE_URL=... -e SECRET_KEY=... twinning python manage.py migrate
-CMD ["sh", "-c", "exec gunicorn twinning.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# gunicorn.conf.py: gthread workers (WEB_CONCURRENCY processes, GUNICORN_THREADS threads each)
+# on ${PORT}, so that a few expensive requests never hold every worker.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "twinning.wsgi:application"]

@@ -39,10 +39,11 @@ from django_countries import countries
 
 from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
+from twinning.db import analyze
 from twinning.publication import PublicationState
 from twinning.spreadsheets import SafeWriter
 
-from .models import Partnership, PartnershipKind, PartnershipStatus
+from .models import Partnership, PartnershipFacet, PartnershipKind, PartnershipStatus
 from .signals import facets_deferred
 
 # Two rows naming places this close, in one country, with related names, are one place
@@ -648,6 +649,8 @@ def import_partnerships(
                 raise DryRunRollback
     except DryRunRollback:
         pass
+    else:  # fresh statistics, or the planner joins the new rows in nested loops
+        analyze(Partnership, PartnershipFacet, City, CityName, Citation)
     return report
 
 

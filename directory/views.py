@@ -67,6 +67,7 @@ from cities.normalise import search_key
 from twinning.caching import cached
 from twinning.documents import document_content_type
 from twinning.facets import FacetedFilterSet, clean_query
+from twinning.overload import expensive
 
 from . import charts
 from . import search as search_module
@@ -74,13 +75,32 @@ from . import structured_data as ld
 from .citing import KINDS, citation_for
 from .exports import FORMATS, export_response
 from .maps import Link, Place, overlay_svg, world_svg
-from .page_cache import public_page
+from .page_cache import QuerySpec, public_page
 from .timeline import partnership_timeline
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 SEARCH_SECTION_SIZE = 10
+
+# The query parameters each cached page reads (directory/page_cache.py): any other is
+# dropped from the request and from the cache key.
+LISTING = ("page", "format")
+PARTNERSHIP_QUERY = QuerySpec.of(PartnershipFilter, single=LISTING)
+PROJECT_QUERY = QuerySpec.of(ProjectFilter, single=LISTING)
+CITY_QUERY = QuerySpec.of(CityFilter, single=LISTING)
+PARTNERSHIP_FILTERS = QuerySpec.of(PartnershipFilter)
+SEARCH_QUERY = QuerySpec(single=frozenset({"q"}))
+
+
+def filtered(request: HttpRequest) -> bool:
+    """A listing asked with a filter, a sort or a download (not just a page of it): work
+    that the bitmaps alone do not answer (twinning/overload.py limits it)."""
+    return any(name != "page" for name in request.GET)
+
+
+def searched(request: HttpRequest) -> bool:
+    return bool(request.GET.get("q", "").strip())
 
 
 class CachedCountPaginator(Paginator):
@@ -263,7 +283,8 @@ def home_figures() -> dict[str, Any]:
 
 
 @require_safe
-@public_page
+@public_page(query=PARTNERSHIP_QUERY)
+@expensive(when=filtered)
 def partnership_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = PartnershipFilter(
         clean_query(request.GET), queryset=published_partnerships(), request=request
@@ -429,7 +450,8 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(query=PROJECT_QUERY)
+@expensive(when=filtered)
 def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     queryset = (
         CulturalProject.objects.published()
@@ -471,7 +493,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(query=CITY_QUERY)
+@expensive(when=filtered)
 def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     filterset = CityFilter(
         clean_query(request.GET),
@@ -731,7 +754,8 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(query=SEARCH_QUERY)
+@expensive(when=searched)
 def search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     if len(text) > MAX_QUERY_LENGTH:
@@ -813,7 +837,8 @@ def world_map(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(query=PARTNERSHIP_FILTERS)
+@expensive
 def partnership_map(request: HttpRequest) -> HttpResponse:
     """The partnerships of a browse URL as arcs, to lay over the base map."""
     filterset = PartnershipFilter(
@@ -850,7 +875,8 @@ def city_map(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(query=PARTNERSHIP_FILTERS)
+@expensive
 def partnership_charts(request: HttpRequest) -> HttpResponse:
     """Charts of the partnerships of a browse URL: decades, country pairs, busiest cities."""
     filterset = PartnershipFilter(

@@ -114,3 +114,11 @@ def curator(django_user_model: Any) -> Any:
 def curator_login(client: Any, curator: Any) -> Any:
     client.force_login(curator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_overload_limits(settings: Any) -> None:
+    """Tests make many expensive requests from one address, some leaving a download unread;
+    tests/test_overload.py tests the limits (twinning/overload.py) themselves."""
+    settings.EXPENSIVE_CONCURRENCY = 0
+    settings.EXPENSIVE_RATE = "off"

@@ -162,6 +162,10 @@ else:
 FACET_BITMAPS = os.environ.get("FACET_BITMAPS", "background")
 # Whole public pages cached under the content version (directory/page_cache.py).
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
+# Expensive public pages (twinning/overload.py): at most this many at a time per process
+# (0: no limit), and per client address this rate ("off": none), so a few cannot hold every worker.
+EXPENSIVE_CONCURRENCY = int(os.environ.get("EXPENSIVE_CONCURRENCY", "1"))
+EXPENSIVE_RATE = os.environ.get("EXPENSIVE_RATE", "30/min")
 # Sessions (the admin's) in the database by default, which every web process shares.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 # An admin session ends after this long without a request (each request extends it).

@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import cache_page
 
 from directory import views
+from directory.page_cache import QuerySpec, public_page
 from directory.sitemaps import SITEMAPS
 from editors import views as editors
+from twinning.overload import expensive
 
 admin.site.site_header = _("Twinning")
 admin.site.site_title = _("Twinning admin")
@@ -21,13 +22,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # An index of the sections' pages, each at most a sitemap's limit of addresses.
     path(
         "sitemap.xml",
-        cache_page(60 * 15)(sitemaps.index),
+        public_page(expensive(sitemaps.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(60 * 15)(sitemaps.sitemap),
+        # Keyed by its page number alone and the content version; limited like the other
+        # expensive pages when it has to be built (twinning/overload.py).
+        public_page(query=QuerySpec(single=frozenset({"p"})))(expensive(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from agreements.models import CulturalProject, Partnership
+from agreements.models import CulturalProject, Partnership, PartnershipFacet, ProjectFacet
+from twinning.db import analyze
 
 
 class Command(BaseCommand):
@@ -14,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         partnerships = Partnership.objects.all().refresh_facets()
         projects = CulturalProject.objects.all().refresh_facets()
+        analyze(PartnershipFacet, ProjectFacet)  # the planner's statistics for the new rows
         self.stdout.write(f"Indexed {partnerships} partnerships and {projects} projects.")

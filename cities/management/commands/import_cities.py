@@ -3,6 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from cities.gazetteer import Gazetteer, load_geonames
+from cities.models import City, CityName
+from twinning.db import analyze
 
 
 class Command(BaseCommand):
@@ -30,5 +32,6 @@ class Command(BaseCommand):
             wanted = {code.strip().upper() for code in countries.split(",") if code.strip()}
             entries = [entry for entry in entries if entry["countrycode"] in wanted]
         report = Gazetteer(entries).load()
+        analyze(City, CityName)  # the planner's statistics for the rows just loaded
         for line in report.lines():
             self.stdout.write(line)
