@@ -1,4 +1,4 @@
-"""Middleware: a bound on request bodies, and measurement for benchmarks.
+"""Middleware: a bound on request bodies, idle sessions, and measurement for benchmarks.
 
 ``QueryCountMiddleware`` (``QUERY_COUNT_HEADER=true``; never on in production): each response
 says how many SQL queries it took (``X-Queries``) and how long the server spent on it
@@ -13,8 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 
 
 class QueryCountMiddleware:
@@ -65,3 +68,33 @@ class RequestBodyLimitMiddleware:
         if "/admin/" in request.path and user is not None and user.is_staff:
             return int(settings.ADMIN_UPLOAD_MAX_BYTES)
         return int(settings.REQUEST_MAX_BYTES)
+
+
+LAST_SEEN = "_last_seen"
+
+
+def _seen_at_login(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+    request.session[LAST_SEEN] = int(timezone.now().timestamp())
+
+
+class SessionIdleMiddleware:
+    """A signed-in session ends ``SESSION_COOKIE_AGE`` (SESSION_IDLE_MINUTES) after its last
+    request, not two weeks after the login: each request pushes the expiry on, by saving the
+    session, at most once a minute (not a write per request)."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        user_logged_in.connect(_seen_at_login, dispatch_uid="twinning-session-last-seen")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response  # no session to keep alive: public pages stay cookie-free
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(timezone.now().timestamp())
+            if now - int(session.get(LAST_SEEN, 0)) >= self.REFRESH_SECONDS:
+                session[LAST_SEEN] = now  # saved, with a new expiry, by SessionMiddleware
+        return response

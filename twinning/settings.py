@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the body: too large a request is a 413 at once (REQUEST_MAX_BYTES).
     "twinning.middleware.RequestBodyLimitMiddleware",
+    "twinning.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,9 +169,8 @@ EXPENSIVE_CONCURRENCY = int(os.environ.get("EXPENSIVE_CONCURRENCY", "1"))
 EXPENSIVE_RATE = os.environ.get("EXPENSIVE_RATE", "30/min")
 # Sessions (the admin's) in the database by default, which every web process shares.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
-# An admin session ends after this long without a request (each request extends it).
+# An admin session ends after this long without a request (twinning.middleware extends it).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
