@@ -198,7 +198,7 @@ class PartnershipFilter(FacetedFilterSet):
 
 class ProjectFilter(FacetedFilterSet):
     facet_index = ProjectFacet
-    bitmap_universe = staticmethod(lambda: CulturalProject.objects.published())
+    bitmap_universe = staticmethod(lambda: CulturalProject.objects.public())
     bitmap_order = ("title", "pk")
 
     q = SearchFilter(method="search")

@@ -35,7 +35,12 @@ from twinning.dates import (
 )
 from twinning.documents import validate_document
 from twinning.facets import FacetRow, FacetRows, sync_facet_rows
-from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+from twinning.publication import (
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    choices_constraint,
+)
 
 # The names of the vocabulary seeded by migration 0003, so that translation catalogues carry
 # them; pages show a theme as ``{% translate theme.name %}``. Themes added later by staff show
@@ -545,6 +550,13 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("terminated")
 
 
+class AgreementQuerySet(PublishableQuerySet["Agreement"]):
+    def public(self) -> AgreementQuerySet:
+        """Published agreements of published partnerships: an agreement of a draft one would
+        reveal the draft."""
+        return self.published().filter(partnership__publication_state=PublicationState.PUBLISHED)
+
+
 class Agreement(Publishable, PartialDateModel):
     Kind = AgreementKind
 
@@ -587,6 +599,8 @@ class Agreement(Publishable, PartialDateModel):
     citations = citations_relation()
 
     signed_when = PartialDateDescriptor("signed")
+
+    objects = AgreementQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("agreement")
@@ -644,6 +658,14 @@ class MeetingFormat(models.TextChoices):
 
 
 class MeetingQuerySet(PublishableQuerySet["Meeting"]):
+    def public(self) -> MeetingQuerySet:
+        """Published meetings of no partnership or of a published one: a meeting of a draft
+        partnership would reveal the draft (its cities, its slug) through filters and pages."""
+        return self.published().filter(
+            Q(partnership__isnull=True)
+            | Q(partnership__publication_state=PublicationState.PUBLISHED)
+        )
+
     def involving(self, city: City) -> MeetingQuerySet:
         """Meetings held in the city, naming it, or of its partnerships."""
         ids = (
@@ -765,6 +787,13 @@ class ProjectStatus(models.TextChoices):
 
 
 class ProjectQuerySet(PublishableQuerySet["CulturalProject"]):
+    def public(self) -> ProjectQuerySet:
+        """Published projects of no partnership or of a published one (as meetings)."""
+        return self.published().filter(
+            Q(partnership__isnull=True)
+            | Q(partnership__publication_state=PublicationState.PUBLISHED)
+        )
+
     def involving(self, city: City) -> ProjectQuerySet:
         """Projects of the city or of its partnerships. The ids come from a UNION of indexed
         lookups: an OR of joins (or of subqueries) makes the database scan every project."""
@@ -889,12 +918,6 @@ class ProjectFacet(FacetRow):
 
 
 def public_cities() -> models.QuerySet[City]:
-    """Cities that appear in a published partnership, membership or project: the directory's
-    cities, as opposed to every place of the gazetteer."""
-    partnerships = Partnership.objects.published()
-    return City.objects.filter(
-        Q(pk__in=partnerships.values("city_a"))
-        | Q(pk__in=partnerships.values("city_b"))
-        | Q(pk__in=NetworkMembership.objects.published().values("city"))
-        | Q(pk__in=CulturalProject.objects.published().values("cities"))
-    )
+    """Cities that appear in a public record (``CityQuerySet.in_public_records``): the
+    directory's cities, as opposed to every place of the gazetteer."""
+    return City.objects.filter(pk__in=City.objects.in_public_records())

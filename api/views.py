@@ -68,21 +68,21 @@ class PartnershipViewSet(ReadOnlyViewSet):
                 Prefetch("citations", queryset=Citation.objects.select_related("source")),
                 Prefetch(
                     "agreements",
-                    queryset=Agreement.objects.published().select_related(
+                    queryset=Agreement.objects.public().select_related(
                         "partnership", "signed_place"
                     ),
                     to_attr="published_agreements",
                 ),
                 Prefetch(
                     "meetings",
-                    queryset=Meeting.objects.published()
+                    queryset=Meeting.objects.public()
                     .select_related("partnership", "place")
                     .prefetch_related("cities", prefetch_themes()),
                     to_attr="published_meetings",
                 ),
                 Prefetch(
                     "projects",
-                    queryset=CulturalProject.objects.published()
+                    queryset=CulturalProject.objects.public()
                     .select_related("partnership", "network")
                     .prefetch_related("cities", prefetch_themes()),
                     to_attr="published_projects",
@@ -104,7 +104,7 @@ class ProjectViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[CulturalProject]:
         return (
-            CulturalProject.objects.published()
+            CulturalProject.objects.public()
             .select_related("partnership", "network")
             .prefetch_related("cities", prefetch_themes())
             .order_by("title")
@@ -119,8 +119,7 @@ class AgreementViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return (
-            Agreement.objects.published()
-            .filter(partnership__publication_state="published")
+            Agreement.objects.public()
             .select_related("partnership", "signed_place")
             .order_by("signed", "slug")
         )
@@ -134,7 +133,7 @@ class MeetingViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[Meeting]:
         return (
-            Meeting.objects.published()
+            Meeting.objects.public()
             .select_related("partnership", "place")
             .prefetch_related("cities", prefetch_themes())
             .order_by("date", "slug")

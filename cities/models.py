@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -68,6 +69,44 @@ class CityQuerySet(models.QuerySet["City"]):
 
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())
+
+    def public(self) -> CityQuerySet:
+        """Cities the public site may show, link to, find and suggest.
+
+        A city is public when it is **reference data** (it came from the GeoNames gazetteer,
+        ``import_cities``: it has a ``geonames_id``; that a place exists is no editorial
+        secret) **or it is part of a public record**: a side of a published partnership, the
+        city of a published membership or organisation, the place or a city of a public
+        meeting, a city of a public project. Any other city exists only for drafts (an
+        import's new city, one typed in the admin) and stays hidden: the city page is a 404,
+        and search, suggestions, the sitemap and the API do not name it.
+
+        The records live in ``agreements``, which depends on this app; they are looked up by
+        name so that this module does not import them.
+        """
+        return self.filter(Q(geonames_id__isnull=False) | Q(pk__in=self.in_public_records()))
+
+    def in_public_records(self) -> Any:
+        """The ids of the cities named by a public record (see :meth:`public`): the
+        directory's cities, as opposed to every place of the gazetteer."""
+        partnership = apps.get_model("agreements", "Partnership")
+        organization = apps.get_model("agreements", "Organization")
+        meeting = apps.get_model("agreements", "Meeting")
+        project = apps.get_model("agreements", "CulturalProject")
+        partnerships = partnership.objects.public()
+        meetings = meeting.objects.public()
+        return (
+            partnerships.order_by()
+            .values_list("city_a", flat=True)
+            .union(
+                partnerships.order_by().values_list("city_b", flat=True),
+                NetworkMembership.objects.public().order_by().values_list("city", flat=True),
+                organization.objects.public().order_by().values_list("city", flat=True),
+                meetings.order_by().values_list("place", flat=True),
+                meetings.order_by().values_list("cities", flat=True),
+                project.objects.public().order_by().values_list("cities", flat=True),
+            )
+        )
 
     def similar_to(self, text: str, threshold: float = 0.3) -> CityQuerySet:
         """Cities with a name close to ``text`` ("Florance"), best first; PostgreSQL only.

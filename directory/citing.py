@@ -34,15 +34,15 @@ KINDS: dict[str, CitableKind] = {
     ),
     "agreement": CitableKind(
         "Agreement record",
-        lambda: Agreement.objects.published().filter(partnership__publication_state="published"),
+        Agreement.objects.public,
         lambda a: a.title,
     ),
-    "meeting": CitableKind("Meeting record", Meeting.objects.published, lambda m: m.title),
+    "meeting": CitableKind("Meeting record", Meeting.objects.public, lambda m: m.title),
     "project": CitableKind(
-        "Cultural project record", CulturalProject.objects.published, lambda p: p.title
+        "Cultural project record", CulturalProject.objects.public, lambda p: p.title
     ),
     "person": CitableKind("Person record", Person.objects.published, lambda p: p.name),
-    "city": CitableKind("City record", City.objects.all, lambda c: c.name),
+    "city": CitableKind("City record", City.objects.public, lambda c: c.name),
     "network": CitableKind("Network record", Network.objects.all, lambda n: n.name),
 }
 

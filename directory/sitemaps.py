@@ -96,22 +96,17 @@ class PartnershipSitemap(RecordSitemap):
 
 class AgreementSitemap(RecordSitemap):
     def items(self) -> QuerySet[Agreement]:
-        return (
-            Agreement.objects.published()
-            .filter(partnership__publication_state="published")
-            .only("slug", "updated_at")
-            .order_by("pk")
-        )
+        return Agreement.objects.public().only("slug", "updated_at").order_by("pk")
 
 
 class MeetingSitemap(RecordSitemap):
     def items(self) -> QuerySet[Meeting]:
-        return Meeting.objects.published().only("slug", "updated_at").order_by("pk")
+        return Meeting.objects.public().only("slug", "updated_at").order_by("pk")
 
 
 class ProjectSitemap(RecordSitemap):
     def items(self) -> QuerySet[CulturalProject]:
-        return CulturalProject.objects.published().only("slug", "updated_at").order_by("pk")
+        return CulturalProject.objects.public().only("slug", "updated_at").order_by("pk")
 
 
 class PersonSitemap(LocalisedSitemap):

@@ -296,9 +296,9 @@ def partnership_list(request: HttpRequest) -> HttpResponse | StreamingHttpRespon
 @public_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(published_partnerships(), slug=slug)
-    agreements = list(partnership.agreements.published().select_related("signed_place"))
-    meetings = list(partnership.meetings.published().select_related("place"))
-    projects = list(partnership.projects.published())
+    agreements = list(partnership.agreements.public().select_related("signed_place"))
+    meetings = list(partnership.meetings.public().select_related("place"))
+    projects = list(partnership.projects.public())
     status_changes = list(partnership.status_changes.all())
     pair = [partnership.city_a_id, partnership.city_b_id]
     related = (
@@ -363,9 +363,7 @@ def published_partnership_or_none(record: Meeting | Agreement | CulturalProject)
 @public_page
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_object_or_404(
-        Agreement.objects.published()
-        .filter(partnership__publication_state="published")
-        .select_related("signed_place"),
+        Agreement.objects.public().select_related("signed_place"),
         slug=slug,
     )
     partnership = with_partner_names(Partnership.objects.filter(pk=agreement.partnership_id)).get()
@@ -394,7 +392,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
     """The signed document of a published agreement; nothing else is served."""
     agreement = get_object_or_404(
-        Agreement.objects.published().filter(partnership__publication_state="published"),
+        Agreement.objects.public(),
         slug=slug,
     )
     if not agreement.document:
@@ -416,7 +414,7 @@ def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
 @public_page
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(
-        Meeting.objects.published()
+        Meeting.objects.public()
         .select_related("place", "partnership__city_a", "partnership__city_b")
         .prefetch_related(
             prefetch_themes(),
@@ -454,7 +452,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @expensive(when=filtered)
 def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     queryset = (
-        CulturalProject.objects.published()
+        CulturalProject.objects.public()
         .select_related("network")
         .prefetch_related(
             prefetch_themes(),
@@ -470,7 +468,7 @@ def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 @public_page
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(
-        CulturalProject.objects.published()
+        CulturalProject.objects.public()
         .select_related("network", "partnership__city_a", "partnership__city_b")
         .prefetch_related(
             prefetch_themes(),
@@ -547,7 +545,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "memberships", queryset=NetworkMembership.objects.published().select_related("network")
     )
     city = get_object_or_404(
-        City.objects.prefetch_related(local_names(), names, memberships),
+        City.objects.public().prefetch_related(local_names(), names, memberships),
         slug=slug,
     )
     # Themes are not shown here: with_partner_names, not published_partnerships.
@@ -566,11 +564,9 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         key=lambda group: str(group["country"].name),
     )
     meetings = (
-        Meeting.objects.published()
-        .involving(city)
-        .order_by(F("date").desc(nulls_last=True), "title")
+        Meeting.objects.public().involving(city).order_by(F("date").desc(nulls_last=True), "title")
     )
-    projects = CulturalProject.objects.published().involving(city).order_by("title")
+    projects = CulturalProject.objects.public().involving(city).order_by("title")
     return render(
         request,
         "directory/city_detail.html",
@@ -627,7 +623,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    projects = CulturalProject.objects.published().filter(network=network).order_by("title")
+    projects = CulturalProject.objects.public().filter(network=network).order_by("title")
     members = network.memberships.all()
     return render(
         request,
@@ -728,13 +724,13 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ).select_related("organization")
     )
     meetings = (
-        Meeting.objects.published()
+        Meeting.objects.public()
         .filter(participants__person=person)
         .distinct()
         .order_by(F("date").desc(nulls_last=True))
     )
     agreements = (
-        Agreement.objects.published()
+        Agreement.objects.public()
         .filter(signatories__person=person, partnership__publication_state="published")
         .distinct()
     )
@@ -769,7 +765,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if key:
         sections = search_sections(key, text)
         if not sections:  # a misspelling: offer the closest names (PostgreSQL trigrams)
-            suggestions = list(City.objects.similar_to(text)[:5])
+            suggestions = list(City.objects.public().similar_to(text)[:5])
     return render(
         request,
         "directory/search.html",
@@ -868,7 +864,7 @@ def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @public_page
 def city_map(request: HttpRequest, slug: str) -> HttpResponse:
-    city = get_object_or_404(City, slug=slug)
+    city = get_object_or_404(City.objects.public(), slug=slug)
     partnerships = with_partner_names(Partnership.objects.published().involving(city))
     places, links = places_and_links(partnerships[:MAP_LIMIT])
     return svg_response(overlay_svg(links, places, city.name))

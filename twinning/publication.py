@@ -1,7 +1,9 @@
 """The publication state that every editorial record carries.
 
-``published()`` is the one door to the public: every page, count, search, export and
-API response starts from it, so a draft cannot leak through a forgotten filter.
+``public()`` is the one door to the public: every page, count, search, export and API
+response starts from it, so a draft cannot leak through a forgotten filter. It is
+``published()``, narrowed for records that belong to a partnership (agreements, meetings,
+projects): those are public only while their partnership is too.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ def choice_labels(field: models.Field) -> dict[Any, Any]:
 class PublishableQuerySet(models.QuerySet[_Record]):
     def published(self) -> Self:
         return self.filter(publication_state=PublicationState.PUBLISHED)
+
+    def public(self) -> Self:
+        """What the public site, API, exports, sitemap and feeds may show. For most records
+        that is ``published()``; records that belong to another (a meeting to its
+        partnership) narrow it, so that they cannot reveal a draft."""
+        return self.published()
 
     def awaiting_review(self) -> Self:
         return self.filter(publication_state=PublicationState.IN_REVIEW)
