@@ -141,7 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache: local memory in each process by default; Redis, shared by every web process,
 # with REDIS_URL. Cached parts are keyed by the content version, so either is always fresh.
 if os.environ.get("REDIS_URL"):
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
@@ -156,6 +156,9 @@ else:
         "throttle": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "twinning_throttle",
+            # One row per client address in the last minute: culling at Django's default of
+            # 300 rows would forget clients' counts under load.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         },
     }
 # Facet counts of large listings from bitmaps in memory (twinning/bitmaps.py), rebuilt in a
