@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 
 
@@ -57,6 +57,8 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             return HttpResponseBadRequest("Invalid Content-Length.", content_type="text/plain")
         if length > settings.REQUEST_MAX_BYTES and length > self.limit(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "Request body too large."}, status=413)
             return HttpResponse(
                 "Request body too large.", status=413, content_type="text/plain; charset=utf-8"
             )
