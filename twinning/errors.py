@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.core.exceptions import BadRequest, DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.utils.translation import gettext as _
 from django.views import defaults
+from rest_framework import exceptions
 
 from directory import views
 
@@ -22,28 +22,26 @@ def is_api(request: HttpRequest) -> bool:
 
 
 def api_error(detail: str, status: int) -> JsonResponse:
-    """The shape of DRF's own errors: ``{"detail": "..."}``."""
+    """The shape and words of DRF's own errors, in DRF's translations: ``{"detail": "..."}``."""
     return JsonResponse({"detail": detail}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         message = str(exception) if isinstance(exception, BadRequest) else ""
-        return api_error(message or _("Bad request."), 400)
+        return api_error(message or str(exceptions.ParseError.default_detail), 400)
     if isinstance(exception, DisallowedHost):
-        return HttpResponseBadRequest(
-            _("Bad request: unknown host."), content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponseBadRequest("Bad Request (400)", content_type="text/plain")
     return views.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
-        return api_error(_("Not found."), 404)
+        return api_error(str(exceptions.NotFound.default_detail), 404)
     return views.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_api(request):
-        return api_error(_("Server error."), 500)
+        return api_error(str(exceptions.APIException.default_detail), 500)
     return defaults.server_error(request)
