@@ -1,7 +1,7 @@
 """Editorial records: partnerships and what happens in them.
 
 Everything here depends on ``cities`` (places, networks, sources), never the reverse.
-Each record has a publication state; public surfaces start from ``published()``.
+Each record has a publication state; public surfaces start from ``public()``.
 """
 
 from __future__ import annotations
