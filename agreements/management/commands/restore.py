@@ -54,24 +54,25 @@ class Command(BaseCommand):
             # content version for every row: O(n²) in one transaction. Deferred, it is done
             # once, for everything, below.
             with facets_deferred(), transaction.atomic():
-                records = load(fixture)
+                records, tables = load(fixture)
                 documents = restore_documents(archive) if archive else 0
                 Partnership.objects.all().refresh_facets()
                 CulturalProject.objects.all().refresh_facets()
                 transaction.on_commit(ContentVersion.bump)
-        analyze(PartnershipFacet, ProjectFacet)
+        # The planner's statistics for every table filled (twinning/db.py says why).
+        analyze(*tables, PartnershipFacet, ProjectFacet)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Restored {path} ({records} records, {documents} documents) in {seconds:.0f} s."
         )
 
 
-def load(fixture: Path) -> int:
+def load(fixture: Path) -> tuple[int, set[type[models.Model]]]:
     """Load a fixture as ``loaddata`` would, in a fraction of the time: new rows go in by the
     thousand (raw inserts, as loaddata's raw saves: no signals, timestamps as stored), and
     only rows whose id is already there are saved one by one, over the stored row. loaddata
     spends two queries on every row, which for the gazetteer's 280,000 names is most of an
-    hour on PostgreSQL."""
+    hour on PostgreSQL. Returns how many records, and the models whose tables were written."""
     opener: Any = gzip.open if fixture.suffix == ".gz" else open
     loaded: set[type[models.Model]] = set()
     count = 0
@@ -91,7 +92,7 @@ def load(fixture: Path) -> int:
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), list(loaded)):
             cursor.execute(statement)
-    return count
+    return count, loaded
 
 
 def save_batch(batch: list[DeserializedObject]) -> set[type[models.Model]]:
