@@ -194,7 +194,7 @@ def test_behind_a_proxy_the_rate_is_per_forwarded_client(
     client: Any, limits: None, settings: Any, partnerships: None
 ) -> None:
     settings.EXPENSIVE_RATE = "1/min"
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    settings.NUM_PROXIES = 1
     one = {"HTTP_X_FORWARDED_FOR": "198.51.100.1"}
     other = {"HTTP_X_FORWARDED_FOR": "198.51.100.2"}
     assert client.get("/search/?q=one", **one).status_code == 200
@@ -207,3 +207,16 @@ def test_the_sitemap_ignores_unknown_parameters(client: Any, page_cache: None) -
     response, queries = queries_of(client, "/sitemap.xml?x=1")
     assert response.status_code == 200
     assert queries == 1
+
+
+def test_the_rate_is_shared_by_every_worker_process(
+    client: Any, limits: None, settings: Any, partnerships: None
+) -> None:
+    """Counted in the shared throttle cache: a worker with an empty memory of its own (another
+    process, simulated by emptying the local cache) still knows the client's count."""
+    from django.core.cache import cache
+
+    settings.EXPENSIVE_RATE = "1/min"
+    assert client.get("/search/?q=one").status_code == 200
+    cache.clear()
+    assert client.get("/search/?q=two").status_code == 429

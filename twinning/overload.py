@@ -10,8 +10,8 @@ worker (and with it ``/robots.txt``, ``/health/`` and every cached page):
   threads keep answering cheap requests). One more is answered at once with 503 and
   ``Retry-After``, never queued;
 - **per client address**, at most ``EXPENSIVE_RATE`` expensive requests (``30/min``), counted in
-  Django's cache (per process with local memory, shared with Redis); then 429 and
-  ``Retry-After``.
+  the ``throttle`` cache that the API's rate limit uses too (Redis, or a database table without
+  it: shared by every process either way); then 429 and ``Retry-After``.
 
 Only work is limited: ``@expensive`` goes inside ``@public_page``, so a page served from the
 cache passes freely. A streamed download holds its slot until the last byte is sent.
@@ -27,8 +27,10 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+
+from .clients import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -58,16 +60,6 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     return int(count), RATE_UNITS[unit or "min"]
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address, behind as many proxies as the API's throttles trust."""
-    proxies = int(getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES") or 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        addresses = [address.strip() for address in forwarded.split(",")]
-        return addresses[-min(proxies, len(addresses))]
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def seconds_until_allowed(request: HttpRequest) -> int:
     """0 when the client may make one more expensive request now (and count it), else how
     many seconds until its window ends."""
@@ -76,6 +68,7 @@ def seconds_until_allowed(request: HttpRequest) -> int:
         return 0
     limit, window = rate
     now = time.time()
+    cache = caches["throttle"]
     key = f"twinning:rate:{client_address(request)}:{int(now // window)}"
     cache.add(key, 0, window + 1)
     try:
@@ -112,16 +105,19 @@ def expensive(
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if when is not None and not when(request):
             return view(request, *args, **kwargs)
-        wait = seconds_until_allowed(request)
-        if wait:
-            return refusal(429, wait, "Too many requests for expensive pages: try again later.")
+        # The slot first: it costs nothing, so a busy process refuses without a query.
         semaphore = slots()
-        if semaphore is None:
-            return view(request, *args, **kwargs)
-        if not semaphore.acquire(blocking=False):
+        if semaphore is not None and not semaphore.acquire(blocking=False):
             return refusal(
                 503, BUSY_RETRY_AFTER, "The server is busy with other searches: try again."
             )
+        wait = seconds_until_allowed(request)
+        if wait:
+            if semaphore is not None:
+                semaphore.release()
+            return refusal(429, wait, "Too many requests for expensive pages: try again later.")
+        if semaphore is None:
+            return view(request, *args, **kwargs)
         try:
             response = view(request, *args, **kwargs)
             if getattr(response, "streaming", False):
