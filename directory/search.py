@@ -55,9 +55,12 @@ def city_tiers(key: str) -> list[set[int]]:
     ]
     for city_id, name_key in rows:
         best[city_id] = min(best.get(city_id, 2), tier_of(key, name_key))
+    # Cities that exist only for drafts are neither found nor counted.
+    shown = set(City.objects.public().filter(pk__in=list(best)).values_list("pk", flat=True))
     tiers: list[set[int]] = [set(), set(), set()]
     for city_id, tier in best.items():
-        tiers[tier].add(city_id)
+        if city_id in shown:
+            tiers[tier].add(city_id)
     return tiers
 
 
@@ -110,7 +113,7 @@ def sections(key: str, partnerships: QuerySet[Partnership]) -> list[tuple[str, l
 
     partnership_rows = first_of_tiers(tiers, partnerships_of)
     partnership_count = involving(all_cities).count() if all_cities else 0
-    projects = ranked(CulturalProject.objects.published(), "search_keys", key, "title")
+    projects = ranked(CulturalProject.objects.public(), "search_keys", key, "title")
     networks = ranked(Network.objects.all(), "search_keys", key, "name")
     people = ranked(Person.objects.published(), "search_keys", key, "name")
     return [
