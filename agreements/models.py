@@ -105,6 +105,10 @@ class ThemedItem(GenericTaggedItemBase):
             )
         ]
 
+    def public_parent(self) -> models.Model | None:
+        """The record whose publication decides whether this tag is public."""
+        return self.content_object
+
 
 def themes_field() -> TaggableManager:
     return TaggableManager(
@@ -258,6 +262,9 @@ class Position(PartialDateModel):
 
     def __str__(self) -> str:
         return f"{self.person}, {self.title}, {self.organization}"
+
+    def public_parent(self) -> Person:
+        return self.person
 
 
 def chunked(ids: list[int], size: int = 2000) -> Iterator[list[int]]:
@@ -533,6 +540,10 @@ class StatusChange(PartialDateModel):
         when = f" ({self.date_when})" if self.date_when else ""
         return f"{self.get_status_display()}{when}"
 
+    def public_parent(self) -> Partnership:
+        """The record whose publication decides whether this row is public."""
+        return self.partnership
+
 
 class AgreementKind(models.TextChoices):
     TWINNING_PACT = "twinning_pact", _("twinning pact")
@@ -649,6 +660,9 @@ class Signatory(models.Model):
 
     def __str__(self) -> str:
         return str(self.person or self.organization)
+
+    def public_parent(self) -> Agreement:
+        return self.agreement
 
 
 class MeetingFormat(models.TextChoices):
@@ -776,6 +790,9 @@ class Participant(models.Model):
     def __str__(self) -> str:
         who = self.person or self.organization
         return f"{who}, {self.role}" if self.role else str(who)
+
+    def public_parent(self) -> Meeting:
+        return self.meeting
 
 
 class ProjectStatus(models.TextChoices):

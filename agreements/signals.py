@@ -15,6 +15,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from cities.models import City, Network, NetworkMembership
+from publishing.events import bulk_write
 
 from .models import CulturalProject, Partnership, Person, Theme, ThemedItem
 
@@ -27,11 +28,14 @@ def facets_are_deferred() -> bool:
 
 @contextmanager
 def facets_deferred() -> Iterator[None]:
-    """Within, saves do not refresh the facet indexes: a bulk writer (an import) refreshes
-    what it touched once at the end. Per context, so other requests are not affected."""
+    """A bulk write: within, saves do not refresh the facet indexes (the writer refreshes what
+    it touched once at the end) and announce nothing; the block announces one public change
+    at its end (``publishing.events.bulk_write``). Per context, so other requests are not
+    affected."""
     token = _deferred.set(True)
     try:
-        yield
+        with bulk_write():
+            yield
     finally:
         _deferred.reset(token)
 

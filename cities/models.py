@@ -506,3 +506,7 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return str(self.source)
+
+    def public_parent(self) -> models.Model | None:
+        """The record whose publication decides whether this citation is public."""
+        return self.record

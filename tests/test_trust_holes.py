@@ -267,6 +267,7 @@ def test_an_editor_cannot_change_their_citys_address_country_or_names(
     editor_client: Any, florence: City
 ) -> None:
     CityName.objects.create(city=florence, name="Firenze", language="it")
+    PartnershipFactory(city_a=florence)  # so that Florence has a public page
     url = admin_url(City, "change", florence.pk)
     data = submitted(editor_client.get(url))
     data.update(slug="florence-moved", country="FR", name="Florenz", wikidata_id="Q1")

@@ -36,6 +36,9 @@ class FacetRow(models.Model):
     facet = models.CharField(max_length=16)
     value = models.CharField(max_length=64)
 
+    # Derived from the records: writing it is no change of its own (publishing/events.py).
+    is_derived = True
+
     class Meta:
         abstract = True
 

@@ -18,6 +18,8 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from publishing.events import remember_state
+
 
 class PublicationState(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -79,6 +81,13 @@ class Publishable(models.Model):
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        """As Django's, noting the state as stored: an edit is public if either state is."""
+        instance = super().from_db(db, field_names, values)
+        remember_state(instance)
+        return instance
 
     @property
     def is_published(self) -> bool:

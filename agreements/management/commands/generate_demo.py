@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from agreements.demo import Generator
+from publishing.events import bulk_write
 
 
 class Command(BaseCommand):
@@ -19,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, partnerships: int, seed: int, **options: Any) -> None:
         started = time.monotonic()
-        report = Generator(seed).run(partnerships)
+        with bulk_write():  # one public change at the end, not one per generated row
+            report = Generator(seed).run(partnerships)
         self.stdout.write(
             f"Generated {report.partnerships} partnerships, {report.agreements} agreements, "
             f"{report.meetings} meetings, {report.projects} projects"

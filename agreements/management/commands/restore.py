@@ -19,7 +19,6 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from agreements.models import CulturalProject, Partnership, PartnershipFacet, ProjectFacet
 from agreements.signals import facets_deferred
-from directory.models import ContentVersion
 from twinning.db import analyze
 
 from .backup import DATA, MEDIA, document_names, document_storage
@@ -58,7 +57,7 @@ class Command(BaseCommand):
                 documents = restore_documents(archive) if archive else 0
                 Partnership.objects.all().refresh_facets()
                 CulturalProject.objects.all().refresh_facets()
-                transaction.on_commit(ContentVersion.bump)
+            # facets_deferred() announced one public change, sent on commit.
         # The planner's statistics for every table filled (twinning/db.py says why).
         analyze(*tables, PartnershipFacet, ProjectFacet)
         seconds = time.monotonic() - started

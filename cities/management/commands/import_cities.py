@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cities.gazetteer import Gazetteer, load_geonames
 from cities.models import City, CityName
+from publishing.events import bulk_write
 from twinning.db import analyze
 
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         if countries:
             wanted = {code.strip().upper() for code in countries.split(",") if code.strip()}
             entries = [entry for entry in entries if entry["countrycode"] in wanted]
-        report = Gazetteer(entries).load()
+        with bulk_write():  # one public change at the end, not one per city
+            report = Gazetteer(entries).load()
         analyze(City, CityName)  # the planner's statistics for the rows just loaded
         for line in report.lines():
             self.stdout.write(line)
