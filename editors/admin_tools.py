@@ -224,6 +224,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
             for field, sources in self.get_prepopulated_fields(request, current).items()
             if field not in readonly
         }
+        request._reverting_from = current  # type: ignore[attr-defined]
         with transaction.atomic(using=router.db_for_write(self.model)):
             return SimpleHistoryAdmin.history_form_view(
                 for_user, request, object_id, version_id, extra_context
@@ -324,6 +325,14 @@ class ScopedAdmin(SimpleHistoryAdmin):
         editor = not is_curator(request.user)
         if editor and self.is_publishable and obj.publication_state not in EDITOR_STATES:
             raise PermissionDenied
+        current = getattr(request, "_reverting_from", None)
+        if current is not None:
+            # A revert restores what its form shows, and only that: the fields the user only
+            # reads (a city's reference data for an editor, the first-published time) stay as
+            # they are now, not as they were in the old version.
+            for field in self.model._meta.concrete_fields:
+                if field.name not in form.fields and not field.primary_key:
+                    setattr(obj, field.attname, getattr(current, field.attname))
         super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -382,6 +391,29 @@ class ScopedInline:
             return True
         parent_admin = model_admin_for(type(obj))
         return parent_admin is None or parent_admin.has_change_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """The rows an editor may see: not another city's draft membership on a city page,
+        nor a position at a draft organisation on a published person's page."""
+        rows = super().get_queryset(request)  # type: ignore[misc]
+        if is_curator(request.user):
+            return rows
+        model = rows.model
+        own_admin = model_admin_for(model)
+        if isinstance(own_admin, ScopedAdmin):
+            rows = rows.filter(pk__in=own_admin.get_queryset(request).values("pk"))
+        for field in model._meta.get_fields():
+            if not (field.many_to_one and field.concrete):
+                continue
+            target_admin = model_admin_for(field.related_model)
+            if isinstance(target_admin, ScopedAdmin) and (
+                target_admin.city_lookups or target_admin.is_publishable
+            ):
+                seen = target_admin.get_queryset(request).values("pk")
+                rows = rows.filter(
+                    Q(**{f"{field.name}__isnull": True}) | Q(**{f"{field.name}__in": seen})
+                )
+        return rows
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset_class = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]

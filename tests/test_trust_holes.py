@@ -354,3 +354,42 @@ def test_an_editor_does_not_see_sources_only_other_cities_drafts_cite(
         "Register of published twinnings",
         "Florence council minutes",
     }
+
+
+def test_a_revert_cannot_bring_back_reference_data_an_editor_only_reads(
+    editor_client: Any, florence: City
+) -> None:
+    """Found by the second attack: the old version's name came back with the revert, since
+    the fields the editor only reads were not in the form to hold today's values."""
+    florence.name = "Firenze-OLD"
+    florence.save()
+    old = florence.history.latest("history_id")
+    florence.name = "Florence"
+    florence.save()
+    url = history_form_url(florence, old)
+    assert editor_client.post(url, submitted(editor_client.get(url))).status_code in (302, 403)
+    florence.refresh_from_db()
+    assert florence.name == "Florence"
+
+
+def test_another_citys_page_shows_an_editor_none_of_its_draft_rows(
+    editor_client: Any, florence: City
+) -> None:
+    from agreements.models import Position
+
+    from .factories import OrganizationFactory, PersonFactory
+
+    hanoi = CityFactory(name="Hanoi", country="VN")
+    MembershipFactory(city=hanoi, field="Secret field", publication_state="draft")
+    page = editor_client.get(admin_url(City, "change", hanoi.pk)).content.decode()
+    assert page.count("Secret field") == 0
+    person = PersonFactory(name="Trần Sỹ Thanh")
+    Position.objects.create(
+        person=person,
+        title="Secret post",
+        organization=OrganizationFactory(name="Secret organisation", publication_state="draft"),
+    )
+    from agreements.models import Person
+
+    page = editor_client.get(admin_url(Person, "change", person.pk)).content.decode()
+    assert "Secret organisation" not in page and "Secret post" not in page
