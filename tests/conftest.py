@@ -28,10 +28,16 @@ def _plain_static_storage(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Cached parts are keyed by the content version, which each test's database restarts."""
+    """Cached parts are keyed by the content version, which each test's database restarts;
+    so are the per-process facet bitmaps. (Within a test, a change made in a transaction of
+    its own announces itself on commit, which a test's transaction never reaches: tests of
+    a before and an after use ``django_capture_on_commit_callbacks``.)"""
     from django.core.cache import cache
 
+    from twinning.bitmaps import STORES
+
     cache.clear()
+    STORES.clear()
 
 
 @pytest.fixture(autouse=True)
