@@ -166,7 +166,14 @@ class SourceAdmin(BaseAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        """With the number of citations the user may see (an editor's count leaves out the
+        citations of other cities' drafts, which would say that such drafts exist)."""
+        counted = Q() if is_curator(request.user) else Q(citations__in=visible_citations(request))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citation_count=Count("citations", filter=counted))
+        )
 
     def editor_filter(self, request: HttpRequest) -> Q:
         """An editor sees the sources of what they may see (published records, their cities'

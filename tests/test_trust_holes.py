@@ -393,3 +393,14 @@ def test_another_citys_page_shows_an_editor_none_of_its_draft_rows(
 
     page = editor_client.get(admin_url(Person, "change", person.pk)).content.decode()
     assert "Secret organisation" not in page and "Secret post" not in page
+
+
+def test_an_editors_citation_counts_leave_out_other_cities_drafts(
+    editor_client: Any, florence: City
+) -> None:
+    source = SourceFactory(title="Shared register")
+    Citation.objects.create(source=source, record=PartnershipFactory())
+    Citation.objects.create(source=source, record=PartnershipFactory(publication_state="draft"))
+    listing = editor_client.get(admin_url(Source, "changelist"))
+    row = next(s for s in listing.context["cl"].result_list if s.pk == source.pk)
+    assert row.citation_count == 1
