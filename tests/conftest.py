@@ -128,3 +128,19 @@ def _no_overload_limits(settings: Any) -> None:
     tests/test_overload.py tests the limits (twinning/overload.py) themselves."""
     settings.EXPENSIVE_CONCURRENCY = 0
     settings.EXPENSIVE_RATE = "off"
+
+
+@pytest.fixture
+def bumps(monkeypatch: Any) -> list[int]:
+    """Each move of the content version, counted (the version still moves)."""
+    from directory.models import ContentVersion
+
+    moved: list[int] = []
+    bump = ContentVersion.bump
+
+    def counting() -> None:
+        moved.append(1)
+        bump()
+
+    monkeypatch.setattr(ContentVersion, "bump", counting)
+    return moved

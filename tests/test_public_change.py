@@ -29,19 +29,6 @@ def cached_site(settings: Any) -> None:
     settings.FACET_BITMAPS = "sync"
 
 
-@pytest.fixture
-def bumps(monkeypatch: Any) -> list[int]:
-    moved: list[int] = []
-    bump = ContentVersion.bump
-
-    def counting() -> None:
-        moved.append(1)
-        bump()
-
-    monkeypatch.setattr(ContentVersion, "bump", counting)
-    return moved
-
-
 def public_view(client: Any) -> dict[str, Any]:
     """What a visitor reads of the directory: the browse page, a filtered page never asked for
     before, the API's count, and Isfahan's page."""

@@ -14,28 +14,15 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from agreements.models import Agreement, Partnership, PartnershipFacet
-from directory.models import ContentVersion
 
 from .factories import AgreementFactory, PartnershipFactory
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def counted_bumps(monkeypatch: Any) -> list[int]:
-    bumps: list[int] = []
-    bump = ContentVersion.bump
-
-    def counting() -> None:
-        bumps.append(1)
-        bump()
-
-    monkeypatch.setattr(ContentVersion, "bump", counting)
-    return bumps
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restore_brings_back_every_record_and_document_and_bumps_the_version_once(
-    client: Any, settings: Any, tmp_path: Path, monkeypatch: Any
+    client: Any, settings: Any, tmp_path: Path, bumps: list[int]
 ) -> None:
     # Committing test (flush needs it on PostgreSQL); the vocabulary may have been flushed
     # by an earlier one, and the seed refers to it.
@@ -63,7 +50,7 @@ def test_a_restore_brings_back_every_record_and_document_and_bumps_the_version_o
     browse = reverse("directory:partnership-list")
     assert partnership.slug not in client.get(browse).content.decode()  # cached, empty
 
-    bumps = counted_bumps(monkeypatch)
+    bumps.clear()  # count from here
     call_command("restore", str(backup), stdout=io.StringIO())
     assert len(bumps) == 1
     assert {m._meta.label: m._default_manager.count() for m in models} == before
@@ -83,10 +70,10 @@ def test_a_restore_brings_back_every_record_and_document_and_bumps_the_version_o
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_failed_restore_leaves_the_version_alone(tmp_path: Path, monkeypatch: Any) -> None:
+def test_a_failed_restore_leaves_the_version_alone(tmp_path: Path, bumps: list[int]) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('[{"model": "agreements.partnership", "pk": 1, "fields": {}}]')
-    bumps = counted_bumps(monkeypatch)
+    bumps.clear()  # count from here
     with pytest.raises(Exception):  # noqa: B017 - whatever the database says
         call_command("restore", str(broken), stdout=io.StringIO())
     assert bumps == []
