@@ -1,7 +1,7 @@
 """gunicorn as in production (Dockerfile, perf/overload.sh): read from the working directory.
 
 gthread workers: each process runs ``GUNICORN_THREADS`` requests at once. At most
-``EXPENSIVE_CONCURRENCY`` of them (one) may be an expensive page (twinning/overload.py), so
+``EXPENSIVE_CONCURRENCY`` of them (one) may be an expensive page (common/overload.py), so
 the other threads of every worker stay free for /robots.txt, /health/ and cached pages,
 whatever a few visitors ask for. With sync workers, three slow requests held all three.
 """

@@ -21,7 +21,7 @@ from cities.filters import COUNTRY_CHOICES, _country_label
 from cities.models import City, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
-from twinning.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
+from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
     Agreement,
@@ -84,6 +84,10 @@ class CountryPairField(forms.MultipleChoiceField):
             "%(value)s is not a pair of country codes in alphabetical order, such as DE-FR."
         ),
     }
+
+    def to_python(self, value: Any) -> list[str]:
+        # FR-DE is the pair DE-FR: the facet index stores each pair in alphabetical order.
+        return ["-".join(sorted(pair.split("-", 1))) for pair in super().to_python(value)]
 
     def valid_value(self, value: str) -> bool:
         first, dash, second = value.partition("-")

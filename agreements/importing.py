@@ -39,9 +39,9 @@ from django_countries import countries
 
 from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
-from twinning.db import analyze
-from twinning.publication import PublicationState
-from twinning.spreadsheets import SafeWriter
+from common.db import analyze
+from common.spreadsheets import SafeWriter
+from publishing.publication import PublicationState
 
 from .models import Partnership, PartnershipFacet, PartnershipKind, PartnershipStatus
 from .signals import facets_deferred

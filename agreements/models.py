@@ -27,15 +27,15 @@ from taggit.models import GenericTaggedItemBase, TagBase
 from cities.models import City, Network, NetworkMembership
 from cities.normalise import search_keys
 from cities.regions import region_of
-from twinning.dates import (
+from common.dates import (
     PartialDateDescriptor,
     PartialDateModel,
     partial_date_constraints,
     partial_date_fields,
 )
-from twinning.documents import validate_document
-from twinning.facets import FacetRow, FacetRows, sync_facet_rows
-from twinning.publication import (
+from common.documents import validate_document
+from publishing.facets import FacetRow, FacetRows, sync_facet_rows
+from publishing.publication import (
     PublicationState,
     Publishable,
     PublishableQuerySet,
@@ -310,7 +310,7 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         return self.filter(Q(city_a__in=cities) | Q(city_b__in=cities))
 
     def facet_rows(self) -> FacetRows:
-        """The facet index rows these partnerships should have (see ``twinning.facets``)."""
+        """The facet index rows these partnerships should have (see ``publishing.facets``)."""
         records = list(
             self.values_list(
                 "pk", "kind", "status", "established", "city_a_id", "city_b_id",

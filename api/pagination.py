@@ -12,12 +12,12 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from twinning.facets import FacetedFilterSet
+from publishing.facets import FacetedFilterSet
 
 
 class BitmapPaginator(Paginator):
     """Counts and pages from the facet bitmaps when the FilterSet has them (see
-    ``twinning.bitmaps``); from the database otherwise."""
+    ``publishing.bitmaps``); from the database otherwise."""
 
     def __init__(self, *args: Any, filterset: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from agreements.models import (
     Theme,
 )
 from cities.models import Citation, City, CityName, Network, NetworkMembership
-from twinning.dates import PartialDate
+from common.dates import PartialDate
 
 
 class PartialDateField(serializers.Field):

@@ -24,7 +24,7 @@ from agreements.models import (
 )
 from cities.filters import CityFilter
 from cities.models import Citation, City, Network, NetworkMembership
-from twinning.facets import clean_query
+from publishing.facets import clean_query
 
 from . import serializers
 

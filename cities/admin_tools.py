@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from editors.access import is_curator
 from editors.admin_tools import ScopedAdmin
-from twinning.publication import PublicationState
+from publishing.publication import PublicationState
 
 from .normalise import search_key
 

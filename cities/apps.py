@@ -7,4 +7,8 @@ class CitiesConfig(AppConfig):
     verbose_name = _("Places, networks and sources")
 
     def ready(self) -> None:
+        from publishing import signals as publishing
+
         from . import signals  # noqa: F401 - connects the search-key receivers
+
+        publishing.watch(self)  # a public change of these records retires the public caches

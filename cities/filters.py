@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from twinning.facets import CountryChoiceField
+from publishing.facets import CountryChoiceField
 
 from .models import City
 from .normalise import search_key

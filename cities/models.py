@@ -23,13 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from twinning.dates import (
+from common.dates import (
     PartialDateDescriptor,
     PartialDateModel,
     partial_date_constraints,
     partial_date_fields,
 )
-from twinning.publication import Publishable, PublishableQuerySet, choices_constraint
+from publishing.publication import Publishable, PublishableQuerySet, choices_constraint
 
 from .normalise import search_key, search_keys
 from .regions import REGIONS, region_of

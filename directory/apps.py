@@ -7,8 +7,3 @@ class DirectoryConfig(AppConfig):
 
     name = "directory"
     verbose_name = _("Public directory")
-
-    def ready(self) -> None:
-        from . import signals
-
-        signals.connect()

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.models import CulturalProject, Partnership
-from twinning.dates import PartialDate
-from twinning.spreadsheets import SafeWriter
+from common.dates import PartialDate
+from common.spreadsheets import SafeWriter
 
 FORMATS = ("csv", "json", "geojson")
 CHUNK = 2000

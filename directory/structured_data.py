@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person, Position
 from cities.models import Citation, City, Network, Source
-from twinning.dates import PartialDate
+from common.dates import PartialDate
 
 CONTEXT = "https://schema.org"
 ATTENDANCE = {

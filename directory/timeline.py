@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, CulturalProject, Meeting, StatusChange
-from twinning.dates import PartialDate
+from common.dates import PartialDate
 
 KIND_LABELS = {
     "status": _("Status"),

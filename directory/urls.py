@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twinning.documents import served_as_attachment
+from common.documents import served_as_attachment
 
 from . import views
 

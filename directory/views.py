@@ -64,10 +64,11 @@ from agreements.models import (
 from cities.filters import CityFilter
 from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
 from cities.normalise import search_key
-from twinning.caching import cached
-from twinning.documents import document_content_type
-from twinning.facets import FacetedFilterSet, clean_query
-from twinning.overload import expensive
+from common.documents import document_content_type
+from common.overload import expensive
+from publishing.caching import cached
+from publishing.facets import FacetedFilterSet, clean_query
+from publishing.page_cache import QuerySpec, public_page
 
 from . import charts
 from . import search as search_module
@@ -75,7 +76,6 @@ from . import structured_data as ld
 from .citing import KINDS, citation_for
 from .exports import FORMATS, export_response
 from .maps import Link, Place, overlay_svg, world_svg
-from .page_cache import QuerySpec, public_page
 from .timeline import partnership_timeline
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 SEARCH_SECTION_SIZE = 10
 
-# The query parameters each cached page reads (directory/page_cache.py): any other is
+# The query parameters each cached page reads (publishing/page_cache.py): any other is
 # dropped from the request and from the cache key.
 LISTING = ("page", "format")
 PARTNERSHIP_QUERY = QuerySpec.of(PartnershipFilter, single=LISTING)
@@ -95,7 +95,7 @@ SEARCH_QUERY = QuerySpec(single=frozenset({"q"}))
 
 def filtered(request: HttpRequest) -> bool:
     """A listing asked with a filter, a sort or a download (not just a page of it): work
-    that the bitmaps alone do not answer (twinning/overload.py limits it)."""
+    that the bitmaps alone do not answer (common/overload.py limits it)."""
     return any(name != "page" for name in request.GET)
 
 

@@ -36,7 +36,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from twinning.publication import PublicationState
+from publishing.publication import PublicationState
 
 from .access import city_ids, involving, is_curator
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from twinning.publication import PublicationState, Publishable
+from publishing.publication import PublicationState, Publishable
 
 from .access import is_curator
 

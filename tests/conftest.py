@@ -34,7 +34,7 @@ def _empty_cache() -> None:
     a before and an after use ``django_capture_on_commit_callbacks``.)"""
     from django.core.cache import cache
 
-    from twinning.bitmaps import STORES
+    from publishing.bitmaps import STORES
 
     cache.clear()
     STORES.clear()
@@ -125,7 +125,7 @@ def curator_login(client: Any, curator: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _no_overload_limits(settings: Any) -> None:
     """Tests make many expensive requests from one address, some leaving a download unread;
-    tests/test_overload.py tests the limits (twinning/overload.py) themselves."""
+    tests/test_overload.py tests the limits (common/overload.py) themselves."""
     settings.EXPENSIVE_CONCURRENCY = 0
     settings.EXPENSIVE_RATE = "off"
 
@@ -133,7 +133,7 @@ def _no_overload_limits(settings: Any) -> None:
 @pytest.fixture
 def bumps(monkeypatch: Any) -> list[int]:
     """Each move of the content version, counted (the version still moves)."""
-    from directory.models import ContentVersion
+    from publishing.models import ContentVersion
 
     moved: list[int] = []
     bump = ContentVersion.bump

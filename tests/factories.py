@@ -5,7 +5,7 @@ from factory.django import DjangoModelFactory
 
 from agreements import models as agreements
 from cities import models as cities
-from twinning.publication import PublicationState
+from publishing.publication import PublicationState
 
 
 class CityFactory(DjangoModelFactory):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from agreements.filters import PartnershipFilter, ProjectFilter
 from agreements.models import CulturalProject, Partnership, Theme
-from twinning.bitmaps import bitmap_of
+from publishing.bitmaps import bitmap_of
 
 from .factories import CityFactory, CityNameFactory, PartnershipFactory, ProjectFactory
 
@@ -154,7 +154,7 @@ def test_a_publication_retires_the_bitmaps(settings: Any, client: Any) -> None:
 def test_until_the_bitmaps_are_built_the_database_counts(
     settings: Any, client: Any, monkeypatch: Any
 ) -> None:
-    from twinning.bitmaps import STORES, BitmapStore
+    from publishing.bitmaps import STORES, BitmapStore
 
     settings.FACET_BITMAPS = "background"
     STORES.clear()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from agreements.importing import ImportReport, Outcome
-from twinning.spreadsheets import safe_cell
+from common.spreadsheets import safe_cell
 
 from .factories import CityFactory, PartnershipFactory
 

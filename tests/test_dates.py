@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from agreements.models import Partnership
-from twinning.dates import PartialDate
+from common.dates import PartialDate
 
 from .factories import PartnershipFactory
 

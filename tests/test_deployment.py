@@ -53,7 +53,7 @@ def test_cached_parts_are_shared_through_redis_when_configured(settings: Any) ->
             "LOCATION": "redis://127.0.0.1:6379/15",
         }
     }
-    from twinning.caching import cached
+    from publishing.caching import cached
 
     calls: list[int] = []
     caches["default"].clear()

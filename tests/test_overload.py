@@ -1,5 +1,5 @@
 """A few anonymous requests cannot take the site down: canonical page-cache keys, bounded
-search, and limits on expensive pages (directory/page_cache.py, twinning/overload.py)."""
+search, and limits on expensive pages (publishing/page_cache.py, common/overload.py)."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from twinning import overload
+from common import overload
 
 from .factories import CityFactory, PartnershipFactory
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from agreements.models import Partnership
 from cities.models import Citation
-from directory.models import ContentVersion
+from publishing.models import ContentVersion
 
 from .conftest import admin_url
 from .factories import CityFactory, PartnershipFactory, SourceFactory

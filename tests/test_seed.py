@@ -7,7 +7,7 @@ from django.apps import apps
 
 from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person
 from cities.models import Citation, City, Network, NetworkMembership, Source
-from twinning.publication import PublicationState, Publishable
+from publishing.publication import PublicationState, Publishable
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "directory.models.ContentVersionMiddleware",
+    "publishing.middleware.ContentVersionMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: counts failed logins and locks the account out.
     "axes.middleware.AxesMiddleware",
@@ -162,12 +162,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20000},
         },
     }
-# Facet counts of large listings from bitmaps in memory (twinning/bitmaps.py), rebuilt in a
+# Facet counts of large listings from bitmaps in memory (publishing/bitmaps.py), rebuilt in a
 # background thread when content changes; "sync" builds them in the request, "off" never.
 FACET_BITMAPS = os.environ.get("FACET_BITMAPS", "background")
-# Whole public pages cached under the content version (directory/page_cache.py).
+# Whole public pages cached under the content version (publishing/page_cache.py).
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
-# Expensive public pages (twinning/overload.py): at most this many at a time per process
+# Expensive public pages (common/overload.py): at most this many at a time per process
 # (0: no limit), and per client address this rate ("off": none), so a few cannot hold every worker.
 EXPENSIVE_CONCURRENCY = int(os.environ.get("EXPENSIVE_CONCURRENCY", "1"))
 EXPENSIVE_RATE = os.environ.get("EXPENSIVE_RATE", "30/min")
@@ -293,10 +293,10 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Behind NUM_PROXIES proxies the client is read from X-Forwarded-For (twinning/clients.py),
+# Behind NUM_PROXIES proxies the client is read from X-Forwarded-For (common/clients.py),
 # as the API's throttle does: without it, REMOTE_ADDR is the proxy, and five failures would
 # lock the user name out for everyone. Failures during a lockout do not prolong it.
-AXES_CLIENT_IP_CALLABLE = "twinning.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 LOGGING = {

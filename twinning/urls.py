@@ -4,11 +4,11 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
+from common.overload import expensive
 from directory import views
-from directory.page_cache import QuerySpec, public_page
 from directory.sitemaps import SITEMAPS
 from editors import views as editors
-from twinning.overload import expensive
+from publishing.page_cache import QuerySpec, public_page
 
 admin.site.site_header = _("Twinning")
 admin.site.site_title = _("Twinning admin")
@@ -29,7 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "sitemap-<section>.xml",
         # Keyed by its page number alone and the content version; limited like the other
-        # expensive pages when it has to be built (twinning/overload.py).
+        # expensive pages when it has to be built (common/overload.py).
         public_page(query=QuerySpec(single=frozenset({"p"})))(expensive(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",

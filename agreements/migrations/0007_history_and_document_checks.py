@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django_countries.fields
 import simple_history.models
-import twinning.documents
+import common.documents
 from django.conf import settings
 from django.db import migrations, models
 
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='agreement',
             name='document',
-            field=models.FileField(blank=True, help_text='PDF, PNG, JPEG or WebP; checked by its content, not its name.', upload_to='agreements/%Y/', validators=[twinning.documents.validate_document], verbose_name='signed document'),
+            field=models.FileField(blank=True, help_text='PDF, PNG, JPEG or WebP; checked by its content, not its name.', upload_to='agreements/%Y/', validators=[common.documents.validate_document], verbose_name='signed document'),
         ),
         migrations.CreateModel(
             name='HistoricalAgreement',
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('signed_as_written', models.CharField(blank=True, help_text='The date in its original calendar or wording, e.g. "1377 SH".', max_length=100, verbose_name='as written')),
                 ('signed_occasion', models.CharField(blank=True, help_text='e.g. the visit during which it was signed.', max_length=300, verbose_name='occasion')),
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('document', models.TextField(blank=True, help_text='PDF, PNG, JPEG or WebP; checked by its content, not its name.', max_length=100, validators=[twinning.documents.validate_document], verbose_name='signed document')),
+                ('document', models.TextField(blank=True, help_text='PDF, PNG, JPEG or WebP; checked by its content, not its name.', max_length=100, validators=[common.documents.validate_document], verbose_name='signed document')),
                 ('document_url', models.URLField(blank=True, max_length=1000, verbose_name='document URL')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

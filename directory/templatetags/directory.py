@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, slugify
 from django.utils.translation import ngettext
 
-from twinning.dates import PartialDate
+from common.dates import PartialDate
 
 register = template.Library()
 
@@ -87,7 +87,7 @@ _OPTION_MARKUP: dict[tuple[Any, ...], tuple[str, str]] = {}
 
 def option_markup(facet: Any, option: Any) -> tuple[str, str]:
     """The option's checkbox up to its ``checked`` attribute, and its label up to its count."""
-    from directory.models import ContentVersion
+    from publishing.models import ContentVersion
 
     key = (translation.get_language(), ContentVersion.current(), facet.name, facet.id, option.value)
     markup = _OPTION_MARKUP.get(key)

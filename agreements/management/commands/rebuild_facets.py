@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from agreements.models import CulturalProject, Partnership, PartnershipFacet, ProjectFacet
-from twinning.db import analyze
+from common.db import analyze
 
 
 class Command(BaseCommand):

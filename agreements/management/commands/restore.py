@@ -19,7 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from agreements.models import CulturalProject, Partnership, PartnershipFacet, ProjectFacet
 from agreements.signals import facets_deferred
-from twinning.db import analyze
+from common.db import analyze
 
 from .backup import DATA, MEDIA, document_names, document_storage
 
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 Partnership.objects.all().refresh_facets()
                 CulturalProject.objects.all().refresh_facets()
             # facets_deferred() announced one public change, sent on commit.
-        # The planner's statistics for every table filled (twinning/db.py says why).
+        # The planner's statistics for every table filled (common/db.py says why).
         analyze(*tables, PartnershipFacet, ProjectFacet)
         seconds = time.monotonic() - started
         self.stdout.write(

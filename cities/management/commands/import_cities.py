@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cities.gazetteer import Gazetteer, load_geonames
 from cities.models import City, CityName
+from common.db import analyze
 from publishing.events import bulk_write
-from twinning.db import analyze
 
 
 class Command(BaseCommand):

@@ -254,7 +254,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             counts.update(self.count_values(self.queryset_without(name), [name]))
         return counts
 
-    # -- bitmaps (twinning/bitmaps.py): the same counts from memory -------------------------
+    # -- bitmaps (publishing/bitmaps.py): the same counts from memory -------------------------
 
     # The records the listing shows (the published ones), when the FilterSet's queryset is
     # them: then its facet counts may come from bitmaps, and pages in the default order
@@ -265,7 +265,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def bitmaps(self) -> Bitmaps | None:
         if self.bitmap_universe is None:
             return None
-        from directory.models import ContentVersion
+        from publishing.models import ContentVersion
 
         facets = [f.facet or name for name, f in self.facet_filters.items() if f.shown]
         store = STORES[self.facet_index._meta.label]

@@ -18,7 +18,7 @@ TIMEOUT = 60 * 60
 
 
 def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
-    from directory.models import ContentVersion
+    from publishing.models import ContentVersion
 
     digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
     key = f"twinning:{namespace}:{ContentVersion.current()}:{digest}"

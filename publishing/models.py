@@ -1,14 +1,15 @@
-"""What the public site keeps of its own: the version of the content its caches were made from."""
+"""The version of the public content: every cache of what the public sees is keyed by it."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-# Within a request the version is read once (ContentVersionMiddleware opens the scope).
+# Within a request the version is read once (publishing.middleware opens the scope).
 _in_request: ContextVar[bool] = ContextVar("content_version_scope", default=False)
 _memo: ContextVar[int | None] = ContextVar("content_version", default=None)
 
@@ -47,16 +48,13 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"value": stamp})
 
 
-class ContentVersionMiddleware:
-    """Opens a request's scope: the content version is read at most once in it."""
-
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: Any) -> Any:
-        scope, memo = _in_request.set(True), _memo.set(None)
-        try:
-            return self.get_response(request)
-        finally:
-            _memo.reset(memo)
-            _in_request.reset(scope)
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Within the block (a request) the content version is read from the database at most
+    once: every part of one page is made from the same version."""
+    scope, memo = _in_request.set(True), _memo.set(None)
+    try:
+        yield
+    finally:
+        _memo.reset(memo)
+        _in_request.reset(scope)

@@ -7,20 +7,17 @@ once per transaction after it commits.
 
 from typing import Any
 
-from django.apps import apps
+from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from publishing.events import (
+from .events import (
     announce,
     in_bulk_write,
     is_public_change,
     public_change,
     remember_state,
 )
-
 from .models import ContentVersion
-
-WATCHED_APPS = ("cities", "agreements")
 
 
 def record_changed(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -40,9 +37,17 @@ def move_content_version(sender: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     public_change.connect(move_content_version, dispatch_uid="content-version")
-    for model in apps.get_models():
+
+
+def watch(app: AppConfig) -> None:
+    """Every save and delete of the app's records is asked whether the public can see it.
+
+    Called by each app whose records the public sees (its ``ready()``); derived rows (a
+    facet index, ``is_derived``) and history rows are no change of their own.
+    """
+    for model in app.get_models():
         derived = model.__name__.startswith("Historical") or getattr(model, "is_derived", False)
-        if model._meta.app_label in WATCHED_APPS and not derived:
+        if not derived:
             uid = f"content-version-{model._meta.label}"
             post_save.connect(record_changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(record_changed, sender=model, dispatch_uid=f"{uid}-delete")
