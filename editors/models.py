@@ -8,8 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City
-
 
 class CityAssignment(models.Model):
     user = models.ForeignKey(
@@ -19,7 +17,7 @@ class CityAssignment(models.Model):
         verbose_name=_("editor"),
     )
     city = models.ForeignKey(
-        City,
+        "cities.City",  # by name: roles sit below the places they are given (no import)
         on_delete=models.CASCADE,
         related_name="editor_assignments",
         verbose_name=_("city"),
