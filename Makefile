@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 
 # Chromium for the browser tests (tests/browser); installed when missing and possible.
 browser:
