@@ -6,6 +6,7 @@ Each record has a publication state; public surfaces start from ``public()``.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
@@ -287,18 +288,30 @@ def themes_by_record(model: type[models.Model], ids: list[int]) -> dict[int, set
     return themes
 
 
-def networks_by_city(city_ids: set[int]) -> dict[int, set[str]]:
-    """The networks each city currently belongs to, by published membership."""
-    networks: dict[int, set[str]] = defaultdict(set)
+def networks_by_city(city_ids: set[int]) -> dict[int, dict[str, datetime.date | None]]:
+    """The networks each city belongs to today, by published membership, each with the last
+    day of the membership (None: no end), so that the facet row ends when the membership
+    does (``FacetRow.until``)."""
+    networks: dict[int, dict[str, datetime.date | None]] = defaultdict(dict)
     rows = (
         NetworkMembership.objects.published()
         .current()
         .filter(city_id__in=city_ids)
-        .values_list("city_id", "network__slug")
+        .values_list("city_id", "network__slug", "until")
     )
-    for city_id, slug in rows:
-        networks[city_id].add(slug)
+    for city_id, slug, until in rows:
+        known = networks[city_id]
+        if slug not in known or until is None:
+            known[slug] = until
+        elif known[slug] is not None:
+            known[slug] = max(known[slug], until)
     return networks
+
+
+def membership_end(*ends: dict[str, datetime.date | None], network: str) -> datetime.date | None:
+    """The last day a record belongs to a network through any of its cities (None: no end)."""
+    days = [end[network] for end in ends if network in end]
+    return None if None in days else max(days)  # type: ignore[type-var]  # no None here
 
 
 class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
@@ -333,7 +346,9 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
                     rows.add((pk, "region", region))
             rows.add((pk, "pair", "-".join(sorted([country_a, country_b]))))
             rows |= {(pk, "theme", slug) for slug in themes[pk]}
-            rows |= {(pk, "network", slug) for slug in networks[city_a] | networks[city_b]}
+            ends = (networks[city_a], networks[city_b])
+            for slug in networks[city_a].keys() | networks[city_b].keys():
+                rows.add((pk, "network", slug, membership_end(*ends, network=slug)))
         return rows
 
     def refresh_facets(self) -> int:

@@ -72,7 +72,8 @@ def bar_chart(rows: list[tuple[str, int]], rtl: bool = False) -> BarChart:
 
 def facet_values(records: QuerySet[Partnership], facet: str) -> dict[str, int]:
     return dict(
-        PartnershipFacet.objects.filter(record__in=records.order_by().values("pk"), facet=facet)
+        PartnershipFacet.objects.current()
+        .filter(record__in=records.order_by().values("pk"), facet=facet)
         .values_list("value")
         .annotate(n=Count("pk"))
         .order_by()

@@ -12,6 +12,7 @@ The same FilterSet therefore drives a browse page, its facet counts, its exports
 from __future__ import annotations
 
 import copy
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,15 +20,31 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.paginator import Page, Paginator
 from django.db import models, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from pyroaring import AbstractBitMap, BitMap
 
 from .bitmaps import STORES, Bitmaps
-from .caching import cached
+from .caching import cached, cached_count
+from .models import read_version
 
-FacetRows = set[tuple[int, str, str]]
+# What a record's index rows should be: (record, facet, value), or with a fourth item, the
+# last day the row counts (a network membership's end), None for good.
+IndexRow = tuple[int, str, str] | tuple[int, str, str, datetime.date | None]
+FacetRows = set[IndexRow]
+
+
+class FacetRowQuerySet(models.QuerySet):
+    def current(self) -> FacetRowQuerySet:
+        """The rows that count today: no end, or an end not yet passed. A facet such as
+        "current member of a network" is thus right on the day it is read, not frozen on the
+        day the record was saved (the read version includes the day, see ``models``)."""
+        return self.filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
 
 
 class FacetRow(models.Model):
@@ -35,6 +52,9 @@ class FacetRow(models.Model):
 
     facet = models.CharField(max_length=16)
     value = models.CharField(max_length=64)
+    until = models.DateField(null=True, blank=True)
+
+    objects = FacetRowQuerySet.as_manager()
 
     # Derived from the records: writing it is no change of its own (publishing/events.py).
     is_derived = True
@@ -52,17 +72,21 @@ def sync_facet_rows(index: Any, record_ids: Iterable[int], desired: FacetRows) -
     ``index`` is a concrete FacetRow subclass (with its ``record`` foreign key).
     """
     ids = list(record_ids)
+    wanted = {row if len(row) == 4 else (*row, None) for row in desired}
     with transaction.atomic():
-        existing: FacetRows = set(
-            index.objects.filter(record_id__in=ids).values_list("record_id", "facet", "value")
+        existing = set(
+            index.objects.filter(record_id__in=ids).values_list(
+                "record_id", "facet", "value", "until"
+            )
         )
-        stale = existing - desired
-        for record_id, facet, value in stale:
+        for record_id, facet, value, _until in existing - wanted:
             index.objects.filter(record_id=record_id, facet=facet, value=value).delete()
         index.objects.bulk_create(
             [
-                index(record_id=record_id, facet=facet, value=value)
-                for record_id, facet, value in sorted(desired - existing)
+                index(record_id=record_id, facet=facet, value=value, until=until)
+                for record_id, facet, value, until in sorted(
+                    wanted - existing, key=lambda row: row[:3]
+                )
             ]
         )
 
@@ -128,9 +152,9 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
             return qs
         index = self.parent.facet_index  # type: ignore[attr-defined]  # set by FilterSet
         return qs.filter(
-            pk__in=index.objects.filter(
-                facet=self.facet or self.field_name, value__in=value
-            ).values("record_id")
+            pk__in=index.objects.current()
+            .filter(facet=self.facet or self.field_name, value__in=value)
+            .values("record_id")
         )
 
 
@@ -214,9 +238,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         counts: dict[str, dict[str, int]] = defaultdict(dict)
         index_facets = {self.facet_filters[name].facet or name: name for name in facets}
         rows = (
-            self.facet_index.objects.filter(
-                record_id__in=records.order_by().values("pk"), facet__in=index_facets
-            )
+            self.facet_index.objects.current()
+            .filter(record_id__in=records.order_by().values("pk"), facet__in=index_facets)
             .values_list("facet", "value")
             .annotate(n=Count("pk"))
             .order_by()
@@ -256,28 +279,37 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # -- bitmaps (publishing/bitmaps.py): the same counts from memory -------------------------
 
-    # The records the listing shows (the published ones), when the FilterSet's queryset is
-    # them: then its facet counts may come from bitmaps, and pages in the default order
-    # (``bitmap_order``, with no ``sort`` asked) too.
+    # The records the listing shows (the published ones): when the FilterSet's queryset
+    # selects exactly them, its facet counts may come from bitmaps, and pages in the default
+    # order (``bitmap_order``, with no ``sort`` asked) too.
     bitmap_universe: Any = None
     bitmap_order: tuple[str, ...] = ("pk",)
 
-    def bitmaps(self) -> Bitmaps | None:
+    def in_universe(self) -> bool:
+        """Whether the FilterSet's queryset selects what the bitmaps were built from. Given
+        other records (a city's partnerships, a subquery) the bitmaps would count the whole
+        directory: then everything is counted in the database."""
         if self.bitmap_universe is None:
-            return None
-        from publishing.models import ContentVersion
+            return False
+        given: Any = self.queryset
+        universe = self.bitmap_universe()
+        return (
+            given.model is universe.model
+            and given.query.where == universe.query.where
+            and not given.query.combinator
+            and not given.query.is_sliced
+        )
 
+    def bitmaps(self) -> Bitmaps | None:
+        if not self.in_universe():
+            return None
         facets = [f.facet or name for name, f in self.facet_filters.items() if f.shown]
         store = STORES[self.facet_index._meta.label]
         return store.get(
-            self.facet_index,
-            self.bitmap_universe(),
-            facets,
-            ContentVersion.current(),
-            self.bitmap_order,
+            self.facet_index, self.bitmap_universe(), facets, read_version(), self.bitmap_order
         )
 
-    def masks(self, bitmaps: Bitmaps) -> dict[str, int]:
+    def masks(self, bitmaps: Bitmaps) -> dict[str, AbstractBitMap]:
         """Each active filter as a bitmap: facets from memory, the others (text search)
         from the ids the database gives, asked once per request (counts, total and page
         all need them)."""
@@ -286,8 +318,8 @@ class FacetedFilterSet(django_filters.FilterSet):
             memo[bitmaps.version] = self.compute_masks(bitmaps)
         return memo[bitmaps.version]
 
-    def compute_masks(self, bitmaps: Bitmaps) -> dict[str, int]:
-        masks = {}
+    def compute_masks(self, bitmaps: Bitmaps) -> dict[str, AbstractBitMap]:
+        masks: dict[str, AbstractBitMap] = {}
         for name, value in self.form.cleaned_data.items():
             if not value or name == "sort":
                 continue
@@ -305,41 +337,41 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, filter_ in self.facet_filters.items():
             if not filter_.shown:
                 continue
-            within = bitmaps.universe
-            for other, mask in masks.items():
-                if other != name:
-                    within &= mask
+            others = [mask for other, mask in masks.items() if other != name]
+            within = BitMap.intersection(bitmaps.universe, *others) if others else bitmaps.universe
             counts[name] = bitmaps.counts(filter_.facet or name, within)
         return counts
 
-    def matching(self, bitmaps: Bitmaps) -> int:
-        within = bitmaps.universe
-        for mask in self.masks(bitmaps).values():
-            within &= mask
-        return within
+    def matching(self, bitmaps: Bitmaps) -> AbstractBitMap:
+        masks = list(self.masks(bitmaps).values())
+        return BitMap.intersection(bitmaps.universe, *masks) if masks else bitmaps.universe
 
-    def page_ids(self, offset: int, limit: int) -> list[int] | None:
-        """The ids of a page of results, from the bitmaps (else None): only when the results
-        are in the bitmaps' order (``bitmap_order``, or a prefix of it followed by the id)."""
+    def in_bitmap_order(self) -> bool:
+        """Whether the results are in the bitmaps' order (``bitmap_order``, or a prefix of it
+        followed by the id): then a page of them is a slice of the bitmaps."""
         query = self.qs.query
         order = tuple(query.order_by or (query.get_meta().ordering or ()))
         wanted = self.bitmap_order
-        if not (
-            order == wanted or (wanted[: len(order)] == order and wanted[len(order) :] == ("pk",))
-        ):
+        return order == wanted or (
+            wanted[: len(order)] == order and wanted[len(order) :] == ("pk",)
+        )
+
+    def page_ids(self, offset: int, limit: int) -> list[int] | None:
+        """The ids of a page of results, from the bitmaps (else None)."""
+        if not self.in_bitmap_order():
             return None
         bitmaps = self.bitmaps()
         if bitmaps is None:
             return None
         return bitmaps.page(self.matching(bitmaps), offset, limit)
 
-    def total(self) -> int | None:
-        """How many records match, from the bitmaps when they are ready (else None)."""
+    def total(self) -> int:
+        """How many records match: from the bitmaps when they are ready, else counted in the
+        database (cached by the read version)."""
         bitmaps = self.bitmaps()
-        if bitmaps is None:
-            return None
-
-        return cached("total", self.cache_parts(), lambda: self.matching(bitmaps).bit_count())
+        if bitmaps is not None:
+            return cached("total", self.cache_parts(), lambda: len(self.matching(bitmaps)))
+        return cached_count(self.qs)
 
     def facets(self) -> list[Facet]:
         """The facet panel: each facet's values with counts, selected ones first.
@@ -371,3 +403,72 @@ class FacetedFilterSet(django_filters.FilterSet):
                 )
             )
         return facets
+
+
+class Listing:
+    """The records a faceted FilterSet selects, as every surface needs them: the browse pages,
+    the API, the exports, the map and the charts all ask this object, so that a count, a page
+    and a download of the same filters always agree.
+
+    The FilterSet must be valid. Counts and pages come from the facet bitmaps when its
+    queryset is the universe they were built from (``FacetedFilterSet.in_universe``), from
+    the database otherwise.
+    """
+
+    def __init__(self, filterset: FacetedFilterSet) -> None:
+        self.filterset = filterset
+
+    def records(self) -> QuerySet:
+        """The matching records, in the listing's order (for exports, maps and charts)."""
+        return self.filterset.qs
+
+    def facets(self) -> list[Facet]:
+        return self.filterset.facets()
+
+    def total(self) -> int:
+        return self.filterset.total()
+
+    def paginator(self, per_page: int) -> ListingPaginator:
+        return ListingPaginator(self.records(), per_page, listing=self)
+
+    def page(self, number: int, per_page: int) -> Page:
+        """Page ``number`` (from 1) of the results; a number past the end raises
+        ``EmptyPage`` (a 404 for the caller)."""
+        return self.paginator(per_page).page(number)
+
+    def page_rows(self, offset: int, limit: int) -> list[Any] | None:
+        """The rows of a page from the bitmaps' ids, then those rows alone from the database,
+        with the FilterSet's queryset (its joins and prefetches), or None."""
+        ids = self.filterset.page_ids(offset, limit)
+        if ids is None:
+            return None
+        base: Any = self.filterset.queryset
+        rows = base.filter(pk__in=ids).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+class ListingPaginator(Paginator):
+    """The one paginator of the site and the API: the count is the listing's (bitmaps, or a
+    cached database count), a page its rows. Without a listing (a plain queryset) the count is
+    cached by the query and the read version."""
+
+    def __init__(
+        self, object_list: Any, per_page: int, *, listing: Listing | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.listing = listing
+
+    @cached_property
+    def count(self) -> int:
+        if self.listing is not None:
+            return self.listing.total()
+        records: Any = self.object_list
+        return cached_count(records) if isinstance(records, QuerySet) else len(records)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if self.listing is not None:
+            rows = self.listing.page_rows((number - 1) * self.per_page, self.per_page)
+            if rows is not None:
+                return Page(rows, number, self)
+        return super().page(number)

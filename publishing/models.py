@@ -4,10 +4,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 # Within a request the version is read once (publishing.middleware opens the scope).
 _in_request: ContextVar[bool] = ContextVar("content_version_scope", default=False)
@@ -46,6 +48,22 @@ class ContentVersion(models.Model):
         stamp = time.time_ns()
         if not cls.objects.filter(pk=1).update(value=Greatest(F("value") + 1, Value(stamp))):
             cls.objects.get_or_create(pk=1, defaults={"value": stamp})
+
+
+class ReadVersion(NamedTuple):
+    """What the public reads depends on the records and on the day: a network membership that
+    ends today counts today and not tomorrow. Every derived state (bitmaps, cached counts and
+    pages) is keyed by both; a later version compares greater."""
+
+    day: int  # the local date's ordinal
+    content: int  # ContentVersion.current()
+
+    def __str__(self) -> str:
+        return f"{self.day}.{self.content}"
+
+
+def read_version() -> ReadVersion:
+    return ReadVersion(timezone.localdate().toordinal(), ContentVersion.current())
 
 
 @contextmanager

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone, translation
+from django.utils import translation
 
-from .models import ContentVersion
+from .models import read_version
 
 TIMEOUT = 60 * 60
 KEPT_HEADERS = (
@@ -133,10 +133,9 @@ def public_page(view: Callable[..., Any] | None = None, *, query: QuerySpec = NO
             translation.get_language(),
             request.headers.get("HX-Request", "") == "true",
             request.headers.get("HX-History-Restore-Request", "") == "true",
-            timezone.localdate().isoformat(),
         )
         digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-        key = f"twinning:page:{ContentVersion.current()}:{digest}"
+        key = f"twinning:page:{read_version()}:{digest}"  # the records and the day
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

@@ -10,18 +10,71 @@ from hypothesis import strategies as st
 
 from agreements.filters import PartnershipFilter, ProjectFilter
 from agreements.models import CulturalProject, Partnership, Theme
-from publishing.bitmaps import bitmap_of
+from publishing.facets import Listing
 
-from .factories import CityFactory, CityNameFactory, PartnershipFactory, ProjectFactory
+from .factories import (
+    CityFactory,
+    CityNameFactory,
+    MembershipFactory,
+    NetworkFactory,
+    PartnershipFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 COUNTRIES = ["IT", "FR", "DE", "IR", "VN"]
 
 
-def test_a_bitmap_has_exactly_the_bits_it_is_given() -> None:
-    assert bitmap_of([0, 3, 9], 10) == 0b1000001001
-    assert bitmap_of([], 5) == 0
+def test_a_filterset_given_other_records_counts_within_them(settings: Any) -> None:
+    """The bitmaps hold the whole directory: a listing of some of its records (one city's
+    partnerships) must not get the whole directory's counts, total or pages."""
+    settings.FACET_BITMAPS = "sync"
+    florence = CityFactory(country="IT")
+    for n in range(3):
+        PartnershipFactory(city_a=florence, city_b=CityFactory(country="FR"), kind="friendship")
+    for n in range(4):
+        PartnershipFactory(city_a=CityFactory(country="DE"), city_b=CityFactory(country="FR"))
+    everything = Listing(PartnershipFilter(QueryDict(""), queryset=Partnership.objects.published()))
+    assert everything.filterset.is_valid()
+    assert everything.total() == 7
+    mine = PartnershipFilter(
+        QueryDict(""), queryset=Partnership.objects.published().involving(florence)
+    )
+    assert mine.is_valid()
+    listing = Listing(mine)
+    assert listing.total() == 3
+    countries = {facet.name: facet for facet in listing.facets()}["country"]
+    assert {o.value: o.count for o in countries.options} == {"IT": 3, "FR": 3}
+    assert len(listing.page(1, 2).object_list) == 2
+    assert listing.paginator(2).num_pages == 2
+
+
+def test_a_network_facet_ends_with_the_membership(settings: Any, client: Any) -> None:
+    """ "Current members" is right on the day it is read: a membership that ends today
+    counts today, not tomorrow, although no record changed."""
+    import datetime
+
+    from django.utils import timezone
+
+    settings.FACET_BITMAPS = "sync"
+    settings.PUBLIC_PAGE_CACHE = True
+    today = timezone.localdate()
+    network = NetworkFactory(slug="creative-cities")
+    member = CityFactory(country="IT")
+    MembershipFactory(city=member, network=network, until=today)
+    PartnershipFactory(city_a=member)
+
+    def counted() -> int:
+        return client.get("/partnerships/?network=creative-cities").context["page"].paginator.count
+
+    assert counted() == 1
+    tomorrow = today + datetime.timedelta(days=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *args: tomorrow)
+        assert counted() == 0
+        response = client.get("/api/v1/partnerships/?network=creative-cities")
+        assert response.json()["count"] == 0
 
 
 @pytest.fixture
