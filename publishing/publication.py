@@ -8,13 +8,11 @@ projects): those are public only while their partnership is too.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -29,12 +27,6 @@ class PublicationState(models.TextChoices):
 
 
 _Record = TypeVar("_Record", bound=models.Model)
-
-
-@cache
-def choice_labels(field: models.Field) -> dict[Any, Any]:
-    """A field's choices as a mapping to their (lazy, untranslated) labels."""
-    return dict(field.flatchoices)
 
 
 class PublishableQuerySet(models.QuerySet[_Record]):
@@ -92,13 +84,6 @@ class Publishable(models.Model):
     @property
     def is_published(self) -> bool:
         return self.publication_state == PublicationState.PUBLISHED
-
-    def _get_FIELD_display(self, field: models.Field) -> Any:
-        """``get_kind_display()`` and the like, as Django's, but without translating every
-        label of the field on each call (Django hashes them all): a page listing 300
-        partnerships spent 100 ms there."""
-        value = getattr(self, field.attname)
-        return force_str(choice_labels(field).get(value, value), strings_only=True)
 
 
 def choices_constraint(
