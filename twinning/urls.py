@@ -5,10 +5,12 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from common.overload import expensive
-from directory import views
+from directory import overview
 from directory.sitemaps import SITEMAPS
 from editors import views as editors
 from publishing.page_cache import QuerySpec, public_page
+
+from . import views
 
 admin.site.site_header = _("Twinning")
 admin.site.site_title = _("Twinning admin")
@@ -41,7 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 # English at the root, the other interface languages under their prefix: /it/, /fa/, /vi/.
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", overview.home, name="home"),
     path("", include("directory.urls")),
     path("admin/review/", admin.site.admin_view(editors.review_queue), name="admin-review-queue"),
     path(

@@ -1,0 +1,121 @@
+"""Pictures of the directory: the maps (SVG overlays on a base map) and the charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from agreements.filters import PartnershipFilter
+from agreements.models import Partnership
+from cities.models import City
+from common.overload import expensive
+from publishing.facets import clean_query
+from publishing.page_cache import QuerySpec, public_page
+
+from . import charts
+from .maps import Link, Place, overlay_svg, world_svg
+from .querysets import with_partner_names
+
+PARTNERSHIP_FILTERS = QuerySpec.of(PartnershipFilter)
+
+
+MAP_LIMIT = 300
+
+
+def places_and_links(partnerships: Iterable[Partnership]) -> tuple[list[Place], list[Link]]:
+    places: dict[int, Place] = {}
+    links = []
+    for partnership in partnerships:
+        ends = []
+        for city in partnership.cities:
+            if city.latitude is None or city.longitude is None:
+                continue
+            place = places.setdefault(
+                city.pk, Place(city.display_name, float(city.longitude), float(city.latitude))
+            )
+            ends.append(place)
+        if len(ends) == 2:
+            links.append(Link(*ends))
+    return list(places.values()), links
+
+
+def svg_response(svg: str, max_age: int = 300) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@require_safe
+def world_map(request: HttpRequest) -> HttpResponse:
+    """The base map: Natural Earth's countries, drawn once per process."""
+    return svg_response(world_svg(), max_age=86400)
+
+
+@require_safe
+@public_page(query=PARTNERSHIP_FILTERS)
+@expensive
+def partnership_map(request: HttpRequest) -> HttpResponse:
+    """The partnerships of a browse URL as arcs, to lay over the base map."""
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=with_partner_names(Partnership.objects.published())
+    )
+    if not filterset.is_valid():
+        raise BadRequest(_("Some filters could not be understood"))
+    drawable = filterset.qs.filter(city_a__latitude__isnull=False, city_b__latitude__isnull=False)
+    shown = list(drawable[:MAP_LIMIT])
+    places, links = places_and_links(shown)
+    title = _("%(shown)d of %(total)d partnerships drawn, between %(places)d cities") % {
+        "shown": len(links),
+        "total": filterset.qs.count(),
+        "places": len(places),
+    }
+    return svg_response(overlay_svg(links, places, title))
+
+
+@require_safe
+@public_page
+def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(with_partner_names(Partnership.objects.published()), slug=slug)
+    places, links = places_and_links([partnership])
+    return svg_response(overlay_svg(links, places, str(partnership)))
+
+
+@require_safe
+@public_page
+def city_map(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City.objects.public(), slug=slug)
+    partnerships = with_partner_names(Partnership.objects.published().involving(city))
+    places, links = places_and_links(partnerships[:MAP_LIMIT])
+    return svg_response(overlay_svg(links, places, city.name))
+
+
+@require_safe
+@public_page(query=PARTNERSHIP_FILTERS)
+@expensive
+def partnership_charts(request: HttpRequest) -> HttpResponse:
+    """Charts of the partnerships of a browse URL: decades, country pairs, busiest cities."""
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=Partnership.objects.published(), request=request
+    )
+    if not filterset.is_valid():
+        raise BadRequest(_("Some filters could not be understood"))
+    rtl = translation.get_language_bidi()
+    records = filterset.qs
+    return render(
+        request,
+        "directory/partnership_charts.html",
+        {
+            "filterset": filterset,
+            "total": records.count(),
+            "decades": charts.decades(records, rtl),
+            "cities": charts.most_connected_cities(records, rtl),
+            "pairs": charts.country_pairs(records),
+            "query": request.GET.urlencode(),
+        },
+    )

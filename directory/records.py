@@ -1,0 +1,450 @@
+"""The page of one record: partnership, agreement, meeting, project, city, network, country,
+person, and its citation files.
+
+Records linked from a published record are shown only when they are published themselves
+(a draft agreement never shows on its published partnership's page, an unpublished person
+is never named).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, F, Prefetch, Q, When, Window
+from django.db.models.functions import RowNumber
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django_countries import countries
+
+from agreements.models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Participant,
+    Partnership,
+    PartnershipFacet,
+    PartnershipQuerySet,
+    Person,
+    Position,
+    Signatory,
+    prefetch_themes,
+)
+from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
+from common.documents import document_content_type
+from publishing.page_cache import public_page
+
+from . import structured_data as ld
+from .citing import KINDS, citation_for
+from .querysets import published_partnerships, with_partner_names
+from .timeline import partnership_timeline
+
+
+def citations_of(records: Iterable[Any]) -> list[Citation]:
+    """The citations of several records, of any models, in one query."""
+    by_model: dict[type, list[int]] = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record.pk)
+    if not by_model:
+        return []
+    condition = Q()
+    for model, ids in by_model.items():
+        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    citations = (
+        Citation.objects.filter(condition)
+        .select_related("source")
+        .order_by("source__published", "source_id", "id")
+    )
+    # Records of one partnership often cite the same passage: show each passage once.
+    unique: dict[tuple[int, str, str], Citation] = {}
+    for citation in citations:
+        unique.setdefault((citation.source_id, citation.excerpt, citation.excerpt_en), citation)
+    return list(unique.values())
+
+
+@require_safe
+@public_page
+def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(published_partnerships(), slug=slug)
+    agreements = list(partnership.agreements.public().select_related("signed_place"))
+    meetings = list(partnership.meetings.public().select_related("place"))
+    projects = list(partnership.projects.public())
+    status_changes = list(partnership.status_changes.all())
+    pair = [partnership.city_a_id, partnership.city_b_id]
+    related = (
+        published_partnerships()
+        .involving_any(pair)
+        .exclude(pk=partnership.pk)
+        .order_by("slug")[:30]
+    )
+    citations = citations_of([partnership, *agreements, *meetings, *projects])
+    return render(
+        request,
+        "directory/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "timeline": partnership_timeline(status_changes, agreements, meetings, projects),
+            "people": people_involved(meetings, agreements),
+            "citations": citations,
+            "related": related,
+            "structured_data": ld.partnership_data(partnership, citations, request),
+            "cite": citation_for("partnership", partnership, request),
+        },
+    )
+
+
+def people_involved(meetings: list[Meeting], agreements: list[Agreement]) -> list[dict[str, Any]]:
+    """Published people and organisations who met or signed, each with what they did where."""
+    people: dict[tuple[str, int], dict[str, Any]] = {}
+    rows: list[tuple[Participant | Signatory, Meeting | Agreement]] = [
+        (row, row.meeting)
+        for row in Participant.objects.filter(meeting__in=meetings).select_related(
+            "person", "organization", "meeting"
+        )
+    ] + [
+        (row, row.agreement)
+        for row in Signatory.objects.filter(agreement__in=agreements).select_related(
+            "person", "organization", "agreement"
+        )
+    ]
+    for row, record in rows:
+        person = row.person if row.person and row.person.is_published else None
+        organization = (
+            row.organization if row.organization and row.organization.is_published else None
+        )
+        if person is None and organization is None:
+            continue
+        key = ("person", person.pk) if person else ("organization", organization.pk)  # type: ignore[union-attr]
+        entry = people.setdefault(
+            key, {"person": person, "organization": organization, "involvements": []}
+        )
+        entry["involvements"].append(
+            {"role": row.role, "record": record, "signed": isinstance(row, Signatory)}
+        )
+    return sorted(people.values(), key=lambda e: str(e["person"] or e["organization"]).casefold())
+
+
+def published_partnership_or_none(record: Meeting | Agreement | CulturalProject) -> Any:
+    partnership = record.partnership
+    return partnership if partnership is not None and partnership.is_published else None
+
+
+@require_safe
+@public_page
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_object_or_404(
+        Agreement.objects.public().select_related("signed_place"),
+        slug=slug,
+    )
+    partnership = with_partner_names(Partnership.objects.filter(pk=agreement.partnership_id)).get()
+    signatories = [
+        row
+        for row in agreement.signatories.select_related("person", "organization")
+        if (row.person and row.person.is_published)
+        or (row.organization and row.organization.is_published)
+    ]
+    citations = citations_of([agreement])
+    return render(
+        request,
+        "directory/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "partnership": partnership,
+            "signatories": signatories,
+            "citations": citations,
+            "structured_data": ld.agreement_data(agreement, citations, request),
+            "cite": citation_for("agreement", agreement, request),
+        },
+    )
+
+
+@require_safe
+def agreement_document(request: HttpRequest, slug: str) -> FileResponse:
+    """The signed document of a published agreement; nothing else is served."""
+    agreement = get_object_or_404(
+        Agreement.objects.public(),
+        slug=slug,
+    )
+    if not agreement.document:
+        raise Http404(_("This agreement has no document on file."))
+    try:
+        handle = agreement.document.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This agreement has no document on file.")) from None
+    content_type = document_content_type(handle.read(512))
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        filename=agreement.document.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )
+
+
+@require_safe
+@public_page
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.public()
+        .select_related("place", "partnership__city_a", "partnership__city_b")
+        .prefetch_related(
+            prefetch_themes(),
+            Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
+        ),
+        slug=slug,
+    )
+    participants = [
+        {
+            "person": row.person if row.person and row.person.is_published else None,
+            "organization": row.organization
+            if row.organization and row.organization.is_published
+            else None,
+            "role": row.role,
+        }
+        for row in meeting.participants.select_related("person", "organization")
+    ]
+    citations = citations_of([meeting])
+    return render(
+        request,
+        "directory/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "partnership": published_partnership_or_none(meeting),
+            "participants": [p for p in participants if p["person"] or p["organization"]],
+            "citations": citations,
+            "structured_data": ld.meeting_data(meeting, citations, request),
+            "cite": citation_for("meeting", meeting, request),
+        },
+    )
+
+
+@require_safe
+@public_page
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    project = get_object_or_404(
+        CulturalProject.objects.public()
+        .select_related("network", "partnership__city_a", "partnership__city_b")
+        .prefetch_related(
+            prefetch_themes(),
+            Prefetch("cities", queryset=City.objects.prefetch_related(local_names())),
+        ),
+        slug=slug,
+    )
+    citations = citations_of([project])
+    return render(
+        request,
+        "directory/project_detail.html",
+        {
+            "project": project,
+            "partnership": published_partnership_or_none(project),
+            "citations": citations,
+            "structured_data": ld.project_data(project, citations, request),
+            "cite": citation_for("project", project, request),
+        },
+    )
+
+
+@require_safe
+@public_page
+def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # django-stubs cannot type reverse relations by name; the tests check these at run time.
+    names: Any = Prefetch("names", queryset=CityName.objects.order_by("language", "name"))
+    memberships: Any = Prefetch(
+        "memberships", queryset=NetworkMembership.objects.published().select_related("network")
+    )
+    city = get_object_or_404(
+        City.objects.public().prefetch_related(local_names(), names, memberships),
+        slug=slug,
+    )
+    # Themes are not shown here: with_partner_names, not published_partnerships.
+    partnerships = list(
+        with_partner_names(Partnership.objects.published()).involving(city).order_by("slug")
+    )
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for partnership in partnerships:
+        partner = partnership.city_b if partnership.city_a_id == city.pk else partnership.city_a
+        by_country[partner.country.code].append({"partnership": partnership, "partner": partner})
+    groups = sorted(
+        (
+            {"country": entries[0]["partner"].country, "entries": entries}
+            for entries in by_country.values()
+        ),
+        key=lambda group: str(group["country"].name),
+    )
+    meetings = (
+        Meeting.objects.public().involving(city).order_by(F("date").desc(nulls_last=True), "title")
+    )
+    projects = CulturalProject.objects.public().involving(city).order_by("title")
+    return render(
+        request,
+        "directory/city_detail.html",
+        {
+            "city": city,
+            "partner_groups": groups,
+            "partnership_count": len(partnerships),
+            "meetings": list(meetings),
+            "projects": list(projects),
+            "has_records": bool(partnerships) or bool(city.memberships.all()),
+            "structured_data": ld.city_data(city, request),
+            "cite": citation_for("city", city, request),
+        },
+    )
+
+
+@require_safe
+@public_page
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    memberships = NetworkMembership.objects.published().select_related("city")
+    network = get_object_or_404(
+        Network.objects.select_related("parent").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships.prefetch_related(local_names("city__")).order_by(
+                    "field", "since", "city__name"
+                ),
+            ),
+            Prefetch(
+                "children",
+                queryset=Network.objects.prefetch_related(
+                    Prefetch(
+                        "memberships",
+                        queryset=memberships.exclude(role="member")
+                        .prefetch_related(local_names("city__"))
+                        .order_by("role", "city__name"),
+                        to_attr="office_roles",
+                    )
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    projects = CulturalProject.objects.public().filter(network=network).order_by("title")
+    members = network.memberships.all()
+    return render(
+        request,
+        "directory/network_detail.html",
+        {
+            "network": network,
+            "members": [m for m in members if m.role == "member"],
+            "roles": [m for m in members if m.role != "member"],
+            "projects": list(projects),
+            "structured_data": ld.network_data(
+                network, [m for m in members if m.role == "member"], request
+            ),
+            "cite": citation_for("network", network, request),
+        },
+    )
+
+
+PARTNERS_PER_COUNTRY = 10
+
+
+@require_safe
+@public_page
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.upper():
+        return redirect("directory:country-detail", code=code.upper(), permanent=True)
+    if code not in countries:
+        raise Http404(_("%(code)s is not a known country code.") % {"code": code})
+    published = Partnership.objects.published().in_country(code)
+    counts = dict(
+        PartnershipFacet.objects.filter(facet="pair", record__in=published, value__contains=code)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = partner_rows(published, code)
+    groups: dict[str, dict[str, Any]] = {}
+    for pair, n in counts.items():
+        first, second = pair.split("-")
+        partner = second if first == code else first
+        groups[partner] = {"code": partner, "name": countries.name(partner), "count": n}
+    for partnership in rows:
+        partner_country = partnership.partner_country  # type: ignore[attr-defined]  # annotated
+        groups[partner_country].setdefault("partnerships", []).append(partnership)
+    ordered = sorted(groups.values(), key=lambda g: (-g["count"], str(g["name"])))
+    return render(
+        request,
+        "directory/country_detail.html",
+        {
+            "code": code,
+            "name": countries.name(code),
+            "groups": ordered,
+            "total": published.count(),
+            "per_group": PARTNERS_PER_COUNTRY,
+        },
+    )
+
+
+def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]:
+    """The first partnerships with each partner country, in one query (a window function)."""
+    partner = Case(
+        When(city_a__country=code, then=F("city_b__country")), default=F("city_a__country")
+    )
+    return list(
+        with_partner_names(published)
+        .prefetch_related(prefetch_themes())
+        .annotate(
+            partner_country=partner,
+            rank=Window(RowNumber(), partition_by=[partner], order_by=[F("slug").asc()]),
+        )
+        .filter(rank__lte=PARTNERS_PER_COUNTRY)
+        .order_by("slug")
+    )
+
+
+@require_safe
+@public_page
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person.objects.published(), slug=slug)
+    positions = list(
+        Position.objects.filter(
+            person=person, organization__publication_state="published"
+        ).select_related("organization")
+    )
+    meetings = (
+        Meeting.objects.public()
+        .filter(participants__person=person)
+        .distinct()
+        .order_by(F("date").desc(nulls_last=True))
+    )
+    agreements = (
+        Agreement.objects.public()
+        .filter(signatories__person=person, partnership__publication_state="published")
+        .distinct()
+    )
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "positions": positions,
+            "meetings": list(meetings),
+            "agreements": list(agreements),
+            "citations": citations_of([person]),
+            "structured_data": ld.person_data(person, positions, request),
+            "cite": citation_for("person", person, request),
+        },
+    )
+
+
+@require_safe
+def cite(request: HttpRequest, kind: str, slug: str, style: str) -> HttpResponse:
+    """A record's citation as a BibTeX file or CSL-JSON, for reference managers."""
+    if kind not in KINDS:
+        raise Http404(_("Nothing of this kind can be cited."))
+    record = get_object_or_404(KINDS[kind].records(), slug=slug)
+    citation = citation_for(kind, record, request)
+    if style == "bib":
+        response = HttpResponse(citation.bibtex, content_type="application/x-bibtex; charset=utf-8")
+    else:
+        response = HttpResponse(
+            json.dumps([citation.csl], ensure_ascii=False, indent=2),
+            content_type="application/vnd.citationstyles.csl+json; charset=utf-8",
+        )
+    response["Content-Disposition"] = f'inline; filename="{kind}-{slug}.{style}"'
+    return response
