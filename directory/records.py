@@ -67,6 +67,27 @@ def citations_of(records: Iterable[Any]) -> list[Citation]:
     return list(unique.values())
 
 
+def record_page(
+    request: HttpRequest,
+    kind: str,
+    record: Any,
+    structured_data: dict[str, Any],
+    **context: Any,
+) -> HttpResponse:
+    """What every record's page has: its template (``directory/<kind>_detail.html``), the
+    record under its kind's name, its schema.org description and its citation."""
+    return render(
+        request,
+        f"directory/{kind}_detail.html",
+        {
+            kind: record,
+            **context,
+            "structured_data": structured_data,
+            "cite": citation_for(kind, record, request),
+        },
+    )
+
+
 @require_safe
 @public_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -83,18 +104,15 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("slug")[:30]
     )
     citations = citations_of([partnership, *agreements, *meetings, *projects])
-    return render(
+    return record_page(
         request,
-        "directory/partnership_detail.html",
-        {
-            "partnership": partnership,
-            "timeline": partnership_timeline(status_changes, agreements, meetings, projects),
-            "people": people_involved(meetings, agreements),
-            "citations": citations,
-            "related": related,
-            "structured_data": ld.partnership_data(partnership, citations, request),
-            "cite": citation_for("partnership", partnership, request),
-        },
+        "partnership",
+        partnership,
+        ld.partnership_data(partnership, citations, request),
+        timeline=partnership_timeline(status_changes, agreements, meetings, projects),
+        people=people_involved(meetings, agreements),
+        citations=citations,
+        related=related,
     )
 
 
@@ -149,17 +167,14 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         or (row.organization and row.organization.is_published)
     ]
     citations = citations_of([agreement])
-    return render(
+    return record_page(
         request,
-        "directory/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "partnership": partnership,
-            "signatories": signatories,
-            "citations": citations,
-            "structured_data": ld.agreement_data(agreement, citations, request),
-            "cite": citation_for("agreement", agreement, request),
-        },
+        "agreement",
+        agreement,
+        ld.agreement_data(agreement, citations, request),
+        partnership=partnership,
+        signatories=signatories,
+        citations=citations,
     )
 
 
@@ -208,17 +223,14 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for row in meeting.participants.select_related("person", "organization")
     ]
     citations = citations_of([meeting])
-    return render(
+    return record_page(
         request,
-        "directory/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "partnership": published_partnership_or_none(meeting),
-            "participants": [p for p in participants if p["person"] or p["organization"]],
-            "citations": citations,
-            "structured_data": ld.meeting_data(meeting, citations, request),
-            "cite": citation_for("meeting", meeting, request),
-        },
+        "meeting",
+        meeting,
+        ld.meeting_data(meeting, citations, request),
+        partnership=published_partnership_or_none(meeting),
+        participants=[p for p in participants if p["person"] or p["organization"]],
+        citations=citations,
     )
 
 
@@ -235,16 +247,13 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     citations = citations_of([project])
-    return render(
+    return record_page(
         request,
-        "directory/project_detail.html",
-        {
-            "project": project,
-            "partnership": published_partnership_or_none(project),
-            "citations": citations,
-            "structured_data": ld.project_data(project, citations, request),
-            "cite": citation_for("project", project, request),
-        },
+        "project",
+        project,
+        ld.project_data(project, citations, request),
+        partnership=published_partnership_or_none(project),
+        citations=citations,
     )
 
 
@@ -279,19 +288,16 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Meeting.objects.public().involving(city).order_by(F("date").desc(nulls_last=True), "title")
     )
     projects = CulturalProject.objects.public().involving(city).order_by("title")
-    return render(
+    return record_page(
         request,
-        "directory/city_detail.html",
-        {
-            "city": city,
-            "partner_groups": groups,
-            "partnership_count": len(partnerships),
-            "meetings": list(meetings),
-            "projects": list(projects),
-            "has_records": bool(partnerships) or bool(city.memberships.all()),
-            "structured_data": ld.city_data(city, request),
-            "cite": citation_for("city", city, request),
-        },
+        "city",
+        city,
+        ld.city_data(city, request),
+        partner_groups=groups,
+        partnership_count=len(partnerships),
+        meetings=list(meetings),
+        projects=list(projects),
+        has_records=bool(partnerships) or bool(city.memberships.all()),
     )
 
 
@@ -324,19 +330,14 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     projects = CulturalProject.objects.public().filter(network=network).order_by("title")
     members = network.memberships.all()
-    return render(
+    return record_page(
         request,
-        "directory/network_detail.html",
-        {
-            "network": network,
-            "members": [m for m in members if m.role == "member"],
-            "roles": [m for m in members if m.role != "member"],
-            "projects": list(projects),
-            "structured_data": ld.network_data(
-                network, [m for m in members if m.role == "member"], request
-            ),
-            "cite": citation_for("network", network, request),
-        },
+        "network",
+        network,
+        ld.network_data(network, [m for m in members if m.role == "member"], request),
+        members=[m for m in members if m.role == "member"],
+        roles=[m for m in members if m.role != "member"],
+        projects=list(projects),
     )
 
 
@@ -417,18 +418,15 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(signatories__person=person, partnership__publication_state="published")
         .distinct()
     )
-    return render(
+    return record_page(
         request,
-        "directory/person_detail.html",
-        {
-            "person": person,
-            "positions": positions,
-            "meetings": list(meetings),
-            "agreements": list(agreements),
-            "citations": citations_of([person]),
-            "structured_data": ld.person_data(person, positions, request),
-            "cite": citation_for("person", person, request),
-        },
+        "person",
+        person,
+        ld.person_data(person, positions, request),
+        positions=positions,
+        meetings=list(meetings),
+        agreements=list(agreements),
+        citations=citations_of([person]),
     )
 
 
