@@ -27,7 +27,7 @@ def publishable_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if issubclass(model, Publishable) and model in admin.site._registry
+        if issubclass(model, Publishable) and admin.site.is_registered(model)
     ]
 
 
@@ -35,7 +35,7 @@ def history_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
-        if hasattr(model, "history") and model in admin.site._registry
+        if hasattr(model, "history") and admin.site.is_registered(model)
     ]
 
 

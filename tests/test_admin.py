@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,7 +29,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 PROJECT_MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"cities", "agreements"}
+    model
+    for model in apps.get_models()
+    if admin.site.is_registered(model) and model._meta.app_label in {"cities", "agreements"}
 ]
 
 
