@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from django.utils.html import escape
+from django.template.loader import render_to_string
 
 WIDTH = 1000.0
 # Natural Earth I spans ±2.7353 horizontally and ±1.4217 vertically (in radians-scaled units).
@@ -144,19 +144,21 @@ class Link:
 
 
 def overlay_svg(links: Sequence[Link], places: Sequence[Place], title: str) -> str:
-    """Partnerships as arcs and cities as points, to lay over ``world_svg``."""
-    arcs = "".join(
-        f'<path d="{path_data(project(*p) for p in great_circle(*link.ends))}"/>' for link in links
-    )
+    """Partnerships as arcs and cities as points, to lay over ``world_svg``
+    (``templates/directory/map_overlay.svg``, which escapes the names)."""
     dots = []
     for place in places:
         x, y = project(place.longitude, place.latitude)
-        dots.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(place.name)}</title></circle>'
-        )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{VIEWBOX}" '
-        f'width="{WIDTH:g}" height="{HEIGHT:g}" role="img"><title>{escape(title)}</title>'
-        f'<g fill="none" stroke="#1d5a86" stroke-opacity="0.55" stroke-width="1.2">{arcs}</g>'
-        f'<g fill="#b35c00" stroke="#ffffff" stroke-width="0.8">{"".join(dots)}</g></svg>'
+        dots.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "name": place.name})
+    arcs = [path_data(project(*p) for p in great_circle(*link.ends)) for link in links]
+    return render_to_string(
+        "directory/map_overlay.svg",
+        {
+            "viewbox": VIEWBOX,
+            "width": f"{WIDTH:g}",
+            "height": f"{HEIGHT:g}",
+            "title": title,
+            "arcs": arcs,
+            "dots": dots,
+        },
     )
