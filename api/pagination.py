@@ -8,6 +8,8 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,6 +48,30 @@ class FacetedPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        """The ``page_size`` asked for, or a 400 that says what is allowed: DRF's own would
+        silently give the default page for ``page_size=null`` or ``0``."""
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
+        raw = request.query_params[self.page_size_query_param]
+        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+        try:
+            return int(field.run_validation(raw))
+        except ValidationError as error:  # DRF's words, in DRF's translations
+            raise ValidationError({self.page_size_query_param: error.detail}) from error
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = (
+                    f"Results per page: 1 to {self.max_page_size}, {self.page_size} by default."
+                )
+        return parameters
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
