@@ -1,14 +1,17 @@
 """Read-only representations of published records.
 
+Partnerships, projects and cities are rows of ``api.rows``, the shape the downloads share: their
+serializers here describe those rows for the OpenAPI schema and, given records, return the
+rows (``RowSerializer``). Agreements, meetings and networks are serialized here.
+
 Dates keep their precision: ``{"date": "1998-01-01", "precision": "year", "iso": "1998",
 "as_written": "1377 SH"}`` — the ``iso`` form never claims a day the source does not give.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
@@ -18,10 +21,13 @@ from agreements.models import (
     CulturalProject,
     Meeting,
     Partnership,
+    PartnershipStatus,
     Theme,
 )
 from cities.models import Citation, City, CityName, Network, NetworkMembership
 from common.dates import PartialDate
+
+from .rows import CityBriefs, CityRows, PartnershipRows, ProjectRows, Row, RowShape
 
 
 class PartialDateField(serializers.Field):
@@ -76,38 +82,103 @@ class CityNameSerializer(serializers.ModelSerializer):
         fields = ["name", "language", "kind", "is_preferred"]
 
 
-class CityBriefSerializer(serializers.ModelSerializer):
-    url = PermalinkField()
-    country = serializers.CharField(source="country.code")
-    country_name = serializers.CharField(source="country.name")
+class CityBriefSerializer(serializers.Serializer):
+    """A linked city, as every row names it (``api.rows.CityBriefs``)."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.URLField()
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
+    country_name = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True, help_text="WGS 84 decimal degrees.")
+    longitude = serializers.FloatField(allow_null=True, help_text="WGS 84 decimal degrees.")
+    wikidata_id = serializers.CharField(allow_null=True)
+    geonames_id = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, city: City) -> Row:
+        return CityBriefs(self.context.get("request")).brief(
+            [
+                city.slug,
+                city.name,
+                city.country.code if city.country else "",
+                city.latitude,
+                city.longitude,
+                city.wikidata_id,
+                city.geonames_id,
+            ]
+        )
+
+
+class RowListSerializer(serializers.ListSerializer):
+    """Records as rows: one ``.values()`` query for all of them, as a download reads them."""
+
+    def to_representation(self, data: Any) -> list[Row]:
+        records = list(data.all() if hasattr(data, "all") else data)
+        child: Any = self.child
+        rows = child.shape(self.context.get("request")).rows_of(
+            child.shape.model._default_manager.all(), [record.pk for record in records]
+        )
+        return [child.add_detail(row, record) for row, record in zip(rows, records, strict=True)]
+
+
+class RowSerializer(serializers.ModelSerializer):
+    """The OpenAPI description of a row of ``shape``, field for field (a test holds the two
+    together); a record serialized is its row, plus the ``detail_fields`` of a detail
+    serializer computed from the record."""
+
+    shape: ClassVar[type[RowShape]]
+    detail_fields: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
+        list_serializer_class = RowListSerializer
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Every key is in every row: read-only fields are documented as required.
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+    def to_representation(self, record: Any) -> Row:
+        (row,) = self.shape(self.context.get("request")).rows_of(
+            self.shape.model._default_manager.all(), [record.pk]
+        )
+        return self.add_detail(row, record)
+
+    def add_detail(self, row: Row, record: Any) -> Row:
+        for name in self.detail_fields:
+            field = self.fields[name]
+            row[name] = field.to_representation(field.get_attribute(record))
+        return row
+
+
+class CitySerializer(RowSerializer):
+    shape = CityRows
+
+    url = serializers.URLField()
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
+    country_name = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True, help_text="WGS 84 decimal degrees.")
+    longitude = serializers.FloatField(allow_null=True, help_text="WGS 84 decimal degrees.")
+    region = serializers.CharField(help_text="UN M49 region slug; empty when unknown.")
+
+    class Meta(RowSerializer.Meta):
         model = City
         fields = [
-            "slug",
-            "name",
-            "url",
-            "country",
-            "country_name",
-            "latitude",
-            "longitude",
-            "wikidata_id",
-            "geonames_id",
-        ]
-
-
-class CitySerializer(CityBriefSerializer):
-    names = CityNameSerializer(many=True, read_only=True)
-    region = serializers.CharField()
-
-    class Meta(CityBriefSerializer.Meta):
-        fields = [
-            *CityBriefSerializer.Meta.fields,
+            *CityBriefSerializer._declared_fields,
             "region",
             "subdivision",
             "population",
-            "names",
         ]
+
+
+class CityDetailSerializer(CitySerializer):
+    detail_fields = ("names",)
+
+    names = CityNameSerializer(many=True, read_only=True)
+
+    class Meta(CitySerializer.Meta):
+        fields = [*CitySerializer.Meta.fields, "names"]
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -118,8 +189,9 @@ class CitationSerializer(serializers.ModelSerializer):
             "title": serializers.CharField(),
             "title_en": serializers.CharField(),
             "publisher": serializers.CharField(),
-            "url": serializers.URLField(),
+            "url": serializers.URLField(allow_null=True, help_text="null when not online."),
             "language": serializers.CharField(),
+            "published": PartialDateField("published", allow_null=True),
         },
     )
 
@@ -134,7 +206,7 @@ class CitationSerializer(serializers.ModelSerializer):
                 "title": source.title,
                 "title_en": source.title_en,
                 "publisher": source.publisher,
-                "url": source.url,
+                "url": source.url or None,
                 "language": source.language,
                 "published": PartialDateField("published").to_representation(source.published_when)
                 if source.published_when
@@ -146,6 +218,10 @@ class CitationSerializer(serializers.ModelSerializer):
         }
 
 
+THEME_SLUGS = extend_schema_field({"type": "array", "items": {"type": "string"}})
+
+
+@THEME_SLUGS
 class ThemeSlugsField(serializers.Field):
     """The slugs of a record's themes (``theme_list``, see ``prefetch_themes``)."""
 
@@ -158,21 +234,18 @@ class ThemeSlugsField(serializers.Field):
         return sorted(theme.slug for theme in themes)
 
 
-ThemeSlugsField = extend_schema_field(  # type: ignore[misc]
-    {"type": "array", "items": {"type": "string"}}
-)(ThemeSlugsField)
+class PartnershipSerializer(RowSerializer):
+    shape = PartnershipRows
 
-
-class PartnershipSerializer(serializers.ModelSerializer):
-    url = PermalinkField()
-    api_url = serializers.SerializerMethodField()
-    city_a = CityBriefSerializer(read_only=True)
-    city_b = CityBriefSerializer(read_only=True)
+    url = serializers.URLField()
+    api_url = serializers.URLField()
+    city_a = CityBriefSerializer()
+    city_b = CityBriefSerializer()
     established = PartialDateField("established", allow_null=True)
     ended = PartialDateField("ended", allow_null=True)
     themes = ThemeSlugsField()
 
-    class Meta:
+    class Meta(RowSerializer.Meta):
         model = Partnership
         fields = [
             "slug",
@@ -190,86 +263,25 @@ class PartnershipSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    def get_api_url(self, partnership: Partnership) -> str:
-        url = reverse("api:partnership-detail", args=[partnership.slug])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
 
-
-class RecordBriefSerializer(serializers.Serializer):
-    """A linked record: its title, date and page."""
-
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    url = PermalinkField()
-
-
-class PartnershipDetailSerializer(PartnershipSerializer):
-    status_history = serializers.SerializerMethodField()
-    agreements = serializers.SerializerMethodField()
-    meetings = serializers.SerializerMethodField()
-    projects = serializers.SerializerMethodField()
-    citations = serializers.SerializerMethodField()
-
-    class Meta(PartnershipSerializer.Meta):
-        fields = [
-            *PartnershipSerializer.Meta.fields,
-            "status_history",
-            "agreements",
-            "meetings",
-            "projects",
-            "citations",
-        ]
-
-    @extend_schema_field(
-        {"type": "array", "items": {"type": "object", "additionalProperties": True}}
-    )
-    def get_status_history(self, partnership: Partnership) -> Any:
-        return [
-            {
-                "status": change.status,
-                "date": PartialDateField("date").to_representation(change.date_when)
-                if change.date_when
-                else None,
-                "note": change.note,
-            }
-            for change in partnership.status_changes.all()
-        ]
-
-    @extend_schema_field(RecordBriefSerializer(many=True))
-    def get_agreements(self, partnership: Partnership) -> Any:
-        return AgreementSerializer(
-            partnership.published_agreements,  # type: ignore[attr-defined]  # Prefetch to_attr
-            many=True,
-            context=self.context,
-        ).data
-
-    @extend_schema_field(RecordBriefSerializer(many=True))
-    def get_meetings(self, partnership: Partnership) -> Any:
-        return MeetingSerializer(
-            partnership.published_meetings,  # type: ignore[attr-defined]  # Prefetch to_attr
-            many=True,
-            context=self.context,
-        ).data
-
-    @extend_schema_field(RecordBriefSerializer(many=True))
-    def get_projects(self, partnership: Partnership) -> Any:
-        return ProjectSerializer(
-            partnership.published_projects,  # type: ignore[attr-defined]  # Prefetch to_attr
-            many=True,
-            context=self.context,
-        ).data
-
-    @extend_schema_field(CitationSerializer(many=True))
-    def get_citations(self, partnership: Partnership) -> Any:
-        return CitationSerializer(partnership.citations.all(), many=True).data
+STATUS_CHANGE = inline_serializer(
+    "StatusChange",
+    {
+        "status": serializers.ChoiceField(choices=PartnershipStatus.choices),
+        "date": PartialDateField("date", allow_null=True),
+        "note": serializers.CharField(),
+    },
+    many=True,
+)
 
 
 class AgreementSerializer(serializers.ModelSerializer):
     url = PermalinkField()
     partnership: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     signed = PartialDateField("signed", allow_null=True)
-    signed_place: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    signed_place: Any = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Agreement
@@ -292,7 +304,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     url = PermalinkField()
     partnership = serializers.SerializerMethodField()
     date = PartialDateField("date", allow_null=True)
-    place: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    place: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     cities: Any = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     themes = ThemeSlugsField()
 
@@ -317,16 +329,20 @@ class MeetingSerializer(serializers.ModelSerializer):
         return partnership.slug if partnership and partnership.is_published else None
 
 
-class ProjectSerializer(serializers.ModelSerializer):
-    url = PermalinkField()
-    partnership = serializers.SerializerMethodField()
+class ProjectSerializer(RowSerializer):
+    shape = ProjectRows
+
+    url = serializers.URLField()
     start = PartialDateField("start", allow_null=True)
     end = PartialDateField("end", allow_null=True)
-    cities: Any = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    network: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partnership = serializers.CharField(
+        allow_null=True, help_text="The partnership's slug, when it is published."
+    )
+    cities = CityBriefSerializer(many=True)
+    network = serializers.CharField(allow_null=True, help_text="The network's slug.")
     themes = ThemeSlugsField()
 
-    class Meta:
+    class Meta(RowSerializer.Meta):
         model = CulturalProject
         fields = [
             "slug",
@@ -341,11 +357,72 @@ class ProjectSerializer(serializers.ModelSerializer):
             "description",
             "outputs",
             "themes",
+            "updated_at",
         ]
 
-    def get_partnership(self, project: CulturalProject) -> str | None:
-        partnership = project.partnership
-        return partnership.slug if partnership and partnership.is_published else None
+
+class PartnershipDetailSerializer(PartnershipSerializer):
+    """A partnership's row, with its life cycle, its agreements, meetings and projects (the
+    project rows) and its sources."""
+
+    detail_fields = ("status_history", "agreements", "meetings", "projects", "citations")
+
+    status_history = serializers.SerializerMethodField()
+    agreements = serializers.SerializerMethodField()
+    meetings = serializers.SerializerMethodField()
+    projects = serializers.SerializerMethodField()
+    citations = serializers.SerializerMethodField()
+
+    class Meta(PartnershipSerializer.Meta):
+        fields = [
+            *PartnershipSerializer.Meta.fields,
+            "status_history",
+            "agreements",
+            "meetings",
+            "projects",
+            "citations",
+        ]
+
+    @extend_schema_field(STATUS_CHANGE)
+    def get_status_history(self, partnership: Partnership) -> Any:
+        return [
+            {
+                "status": change.status,
+                "date": PartialDateField("date").to_representation(change.date_when)
+                if change.date_when
+                else None,
+                "note": change.note,
+            }
+            for change in partnership.status_changes.all()
+        ]
+
+    @extend_schema_field(AgreementSerializer(many=True))
+    def get_agreements(self, partnership: Partnership) -> Any:
+        return AgreementSerializer(
+            partnership.published_agreements,  # type: ignore[attr-defined]  # Prefetch to_attr
+            many=True,
+            context=self.context,
+        ).data
+
+    @extend_schema_field(MeetingSerializer(many=True))
+    def get_meetings(self, partnership: Partnership) -> Any:
+        return MeetingSerializer(
+            partnership.published_meetings,  # type: ignore[attr-defined]  # Prefetch to_attr
+            many=True,
+            context=self.context,
+        ).data
+
+    @extend_schema_field(ProjectSerializer(many=True))
+    def get_projects(self, partnership: Partnership) -> Any:
+        return ProjectSerializer(
+            partnership.published_projects,  # type: ignore[attr-defined]  # Prefetch to_attr
+            many=True,
+            context=self.context,
+        ).data
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_citations(self, partnership: Partnership) -> Any:
+        return CitationSerializer(partnership.citations.all(), many=True).data
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -360,7 +437,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class NetworkSerializer(serializers.ModelSerializer):
     url = PermalinkField()
-    parent: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent: Any = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     members = serializers.SerializerMethodField()
 
     class Meta:

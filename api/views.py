@@ -57,11 +57,8 @@ class PartnershipViewSet(ReadOnlyViewSet):
     filterset_class = PartnershipFilter
 
     def get_queryset(self) -> QuerySet[Partnership]:
-        partnerships = (
-            Partnership.objects.published()
-            .select_related("city_a", "city_b")
-            .prefetch_related(prefetch_themes())
-        )
+        # A page's rows are read by api.rows from the ids of its records, nothing more.
+        partnerships = Partnership.objects.published().only("pk")
         if self.action == "retrieve":
             partnerships = partnerships.prefetch_related(
                 "status_changes",
@@ -82,9 +79,7 @@ class PartnershipViewSet(ReadOnlyViewSet):
                 ),
                 Prefetch(
                     "projects",
-                    queryset=CulturalProject.objects.public()
-                    .select_related("partnership", "network")
-                    .prefetch_related("cities", prefetch_themes()),
+                    queryset=CulturalProject.objects.public().only("pk", "partnership"),
                     to_attr="published_projects",
                 ),
             )
@@ -103,12 +98,7 @@ class ProjectViewSet(ReadOnlyViewSet):
     serializer_class = serializers.ProjectSerializer
 
     def get_queryset(self) -> QuerySet[CulturalProject]:
-        return (
-            CulturalProject.objects.public()
-            .select_related("partnership", "network")
-            .prefetch_related("cities", prefetch_themes())
-            .order_by("title")
-        )
+        return CulturalProject.objects.public().only("pk").order_by("title")
 
 
 class AgreementViewSet(ReadOnlyViewSet):
@@ -144,10 +134,17 @@ class CityViewSet(ReadOnlyViewSet):
     """The directory's cities (those with a published record), with their names."""
 
     filterset_class = CityFilter
-    serializer_class = serializers.CitySerializer
 
     def get_queryset(self) -> QuerySet[City]:
-        return public_cities().prefetch_related("names").order_by("name", "pk")
+        cities = public_cities().only("pk").order_by("name", "pk")
+        if self.action == "retrieve":
+            cities = cities.prefetch_related("names")
+        return cities
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "retrieve":
+            return serializers.CityDetailSerializer
+        return serializers.CitySerializer
 
 
 class NetworkViewSet(ReadOnlyViewSet):
