@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run seed superuser test lint browser lock messages loadtest overload bench backup restore clean
+.PHONY: install run seed superuser test api-contract lint browser lock messages loadtest overload bench backup restore clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ browser:
 test: lint browser
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest
+
+# schemathesis against a served instance on a throwaway database: the API does what its schema says.
+api-contract: install
+	.ci/api-contract
 
 # Regenerate the locked dependency files from pyproject.toml (needs pip-tools).
 lock:
