@@ -41,10 +41,10 @@ from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
 from common.db import analyze
 from common.spreadsheets import SafeWriter
+from publishing.facets import indexes_deferred
 from publishing.publication import PublicationState
 
 from .models import Partnership, PartnershipFacet, PartnershipKind, PartnershipStatus
-from .signals import facets_deferred
 
 # Two rows naming places this close, in one country, with related names, are one place
 # (the same German town under two spellings).
@@ -642,7 +642,7 @@ def import_partnerships(
     profile = PROFILES[profile_name]
     report = ImportReport(profile.name, Path(file_name).name, dry_run)
     try:
-        with transaction.atomic(), facets_deferred():
+        with transaction.atomic(), indexes_deferred():
             touched = run(text, profile, report, publish)
             Partnership.objects.filter(pk__in=touched).refresh_facets()
             if dry_run:

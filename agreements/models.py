@@ -35,7 +35,7 @@ from common.dates import (
     partial_date_fields,
 )
 from common.documents import validate_document
-from publishing.facets import FacetRow, FacetRows, sync_facet_rows
+from publishing.facets import Dependencies, FacetRow, FacetRows, sync_facet_rows
 from publishing.publication import (
     PublicationState,
     Publishable,
@@ -524,6 +524,27 @@ class PartnershipFacet(FacetRow):
         ]
         indexes = [models.Index(fields=["facet", "value", "record"])]
 
+    @classmethod
+    def depends_on(cls) -> Dependencies:
+        """A partnership's rows come from its own fields, its themes, its cities' countries
+        and its cities' network memberships."""
+        return {
+            Partnership: lambda partnership: Partnership.objects.filter(pk=partnership.pk),
+            ThemedItem: lambda item: (
+                Partnership.objects.filter(pk=item.object_id)
+                if item.content_type.model_class() is Partnership
+                else Partnership.objects.none()
+            ),
+            Theme: lambda theme: Partnership.objects.filter(themes=theme),
+            City: lambda city: Partnership.objects.involving(city),
+            NetworkMembership: lambda membership: Partnership.objects.involving_any(
+                [membership.city_id]
+            ),
+            Network: lambda network: Partnership.objects.involving_any(
+                NetworkMembership.objects.filter(network=network).values("city")
+            ),
+        }
+
 
 class StatusChange(PartialDateModel):
     """A step in a partnership's life cycle: active in 1998, dormant, revived c. 2017."""
@@ -947,6 +968,29 @@ class ProjectFacet(FacetRow):
             models.UniqueConstraint(fields=["record", "facet", "value"], name="projectfacet_unique")
         ]
         indexes = [models.Index(fields=["facet", "value", "record"])]
+
+    @classmethod
+    def depends_on(cls) -> Dependencies:
+        """A project's rows come from its own fields, its themes, and the countries of its
+        cities and of its partnership's cities."""
+        return {
+            CulturalProject: lambda project: CulturalProject.objects.filter(pk=project.pk),
+            Partnership: lambda partnership: CulturalProject.objects.filter(
+                partnership=partnership.pk
+            ),
+            CulturalProject.cities.through: lambda side: (
+                CulturalProject.objects.filter(pk=side.pk)
+                if isinstance(side, CulturalProject)
+                else CulturalProject.objects.filter(cities=side)
+            ),
+            ThemedItem: lambda item: (
+                CulturalProject.objects.filter(pk=item.object_id)
+                if item.content_type.model_class() is CulturalProject
+                else CulturalProject.objects.none()
+            ),
+            Theme: lambda theme: CulturalProject.objects.filter(themes=theme),
+            City: lambda city: CulturalProject.objects.involving(city),
+        }
 
 
 def public_cities() -> models.QuerySet[City]:

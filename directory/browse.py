@@ -6,12 +6,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
@@ -21,8 +20,8 @@ from agreements.models import CulturalProject, Partnership, prefetch_themes, pub
 from cities.filters import CityFilter
 from cities.models import City, local_names
 from common.overload import expensive
-from publishing.caching import cached
-from publishing.facets import FacetedFilterSet, clean_query
+from publishing.caching import cached_count
+from publishing.facets import FacetedFilterSet, Listing, ListingPaginator, clean_query
 from publishing.page_cache import QuerySpec, public_page
 
 from .exports import FORMATS, export_response
@@ -44,30 +43,9 @@ def filtered(request: HttpRequest) -> bool:
     return any(name != "page" for name in request.GET)
 
 
-class CachedCountPaginator(Paginator):
-    """Counting every matching row is the costly part of a page: it is known already (from
-    the facet bitmaps) or cached by content."""
-
-    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.known_count = known_count
-
-    @cached_property
-    def count(self) -> int:
-        if self.known_count is not None:
-            return self.known_count
-        queryset: Any = self.object_list
-        return cached("count", str(queryset.query), queryset.count)
-
-
-def paginate(
-    request: HttpRequest,
-    queryset: QuerySet,
-    per_page: int = PAGE_SIZE,
-    count: int | None = None,
-    filterset: FacetedFilterSet | None = None,
-) -> Page:
-    """The requested page; a malformed number is a 400, a page past the end a 404."""
+def paginate(request: HttpRequest, records: Listing | QuerySet, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of a listing (counts and pages from its bitmaps when it can) or of
+    a plain queryset; a malformed number is a 400, a page past the end a 404."""
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -75,18 +53,15 @@ def paginate(
         raise BadRequest(_("The page number must be a whole number.")) from None
     if number < 1:
         raise BadRequest(_("The page number must be 1 or more."))
-    paginator = CachedCountPaginator(queryset, per_page, known_count=count)
+    if isinstance(records, Listing):
+        paginator = records.paginator(per_page)
+    else:
+        paginator = ListingPaginator(records, per_page)
     if number > paginator.num_pages:
         raise Http404(
             _("There is no page %(number)d: there are %(pages)d.")
             % {"number": number, "pages": paginator.num_pages}
         )
-    if filterset is not None:
-        # The page's ids from the facet bitmaps, then those rows alone from the database.
-        ids = filterset.page_ids((number - 1) * per_page, per_page)
-        if ids is not None:
-            rows = filterset.queryset.filter(pk__in=ids).in_bulk()  # type: ignore[union-attr]
-            return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
     return paginator.page(number)
 
 
@@ -111,11 +86,12 @@ def browse(
     ``?format=`` a download of every record it matches."""
     status = 200
     fmt = export_format(request)
-    if fmt and filterset.is_valid():
-        return export_response(kind, fmt, filterset.qs, request, filterset.qs.count())
     if filterset.is_valid():
-        page = paginate(request, filterset.qs, count=filterset.total(), filterset=filterset)
-        facets = filterset.facets()
+        listing = Listing(filterset)
+        if fmt:
+            return export_response(kind, fmt, listing.records(), request, listing.total())
+        page = paginate(request, listing)
+        facets = listing.facets()
         active = any(facet.selected for facet in facets)
         context.update(page=page, facets=facets, active=active, errors=[])
     else:
@@ -174,7 +150,7 @@ def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             " ".join(str(message) for messages in filterset.errors.values() for message in messages)
         )
     if fmt := export_format(request):
-        return export_response("cities", fmt, filterset.qs, request, filterset.qs.count())
+        return export_response("cities", fmt, filterset.qs, request, cached_count(filterset.qs))
     page = paginate(request, filterset.qs)
     partner_counts = partner_counts_of([city.pk for city in page.object_list])
     for city in page.object_list:

@@ -15,7 +15,7 @@ from agreements.filters import PartnershipFilter
 from agreements.models import Partnership
 from cities.models import City
 from common.overload import expensive
-from publishing.facets import clean_query
+from publishing.facets import Listing, clean_query
 from publishing.page_cache import QuerySpec, public_page
 
 from . import charts
@@ -67,12 +67,15 @@ def partnership_map(request: HttpRequest) -> HttpResponse:
     )
     if not filterset.is_valid():
         raise BadRequest(_("Some filters could not be understood"))
-    drawable = filterset.qs.filter(city_a__latitude__isnull=False, city_b__latitude__isnull=False)
+    listing = Listing(filterset)
+    drawable = listing.records().filter(
+        city_a__latitude__isnull=False, city_b__latitude__isnull=False
+    )
     shown = list(drawable[:MAP_LIMIT])
     places, links = places_and_links(shown)
     title = _("%(shown)d of %(total)d partnerships drawn, between %(places)d cities") % {
         "shown": len(links),
-        "total": filterset.qs.count(),
+        "total": listing.total(),
         "places": len(places),
     }
     return svg_response(overlay_svg(links, places, title))
@@ -106,13 +109,14 @@ def partnership_charts(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():
         raise BadRequest(_("Some filters could not be understood"))
     rtl = translation.get_language_bidi()
-    records = filterset.qs
+    listing = Listing(filterset)
+    records = listing.records()
     return render(
         request,
         "directory/partnership_charts.html",
         {
             "filterset": filterset,
-            "total": records.count(),
+            "total": listing.total(),
             "decades": charts.decades(records, rtl),
             "cities": charts.most_connected_cities(records, rtl),
             "pairs": charts.country_pairs(records),

@@ -14,7 +14,9 @@ from __future__ import annotations
 import copy
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +34,7 @@ from pyroaring import AbstractBitMap, BitMap
 
 from .bitmaps import STORES, Bitmaps
 from .caching import cached, cached_count
+from .events import bulk_write
 from .models import read_version
 
 # What a record's index rows should be: (record, facet, value), or with a fourth item, the
@@ -48,8 +51,35 @@ class FacetRowQuerySet(models.QuerySet):
         return self.filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
 
 
+# For each model whose changes alter an index's rows: the records of the index that a changed
+# instance touches (a queryset of the index's record model, with ``refresh_facets()``).
+Dependencies = dict[type[models.Model], Callable[[Any], QuerySet]]
+
+_indexes_deferred: ContextVar[bool] = ContextVar("indexes_deferred", default=False)
+
+
+def indexes_are_deferred() -> bool:
+    return _indexes_deferred.get()
+
+
+@contextmanager
+def indexes_deferred() -> Iterator[None]:
+    """A bulk write: within, saves do not refresh the facet indexes (the writer refreshes what
+    it touched once at the end) and announce nothing; the block announces one public change
+    at its end (``publishing.events.bulk_write``). Per context, so other requests are not
+    affected."""
+    token = _indexes_deferred.set(True)
+    try:
+        with bulk_write():
+            yield
+    finally:
+        _indexes_deferred.reset(token)
+
+
 class FacetRow(models.Model):
-    """One (record, facet, value) row of a listing's facet index. Subclasses add ``record``."""
+    """One (record, facet, value) row of a listing's facet index. Subclasses add ``record``
+    and declare, in ``depends_on()``, what keeps their rows true: ``publishing.signals``
+    connects one receiver per dependency, so no app writes receivers of its own."""
 
     facet = models.CharField(max_length=16)
     value = models.CharField(max_length=64)
@@ -65,6 +95,12 @@ class FacetRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+    @classmethod
+    def depends_on(cls) -> Dependencies:
+        """The models whose saves and deletes (or, for an m2m ``through`` model, changes of
+        the relation) alter rows of this index, each with the records it touches."""
+        return {}
 
 
 def sync_facet_rows(index: Any, record_ids: Iterable[int], desired: FacetRows) -> None:

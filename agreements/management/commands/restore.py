@@ -18,8 +18,8 @@ from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from agreements.models import CulturalProject, Partnership, PartnershipFacet, ProjectFacet
-from agreements.signals import facets_deferred
 from common.db import analyze
+from publishing.facets import indexes_deferred
 
 from .backup import DATA, MEDIA, document_names, document_storage
 
@@ -52,12 +52,12 @@ class Command(BaseCommand):
             # Per-row signal work would refresh the facet index for every city and bump the
             # content version for every row: O(n²) in one transaction. Deferred, it is done
             # once, for everything, below.
-            with facets_deferred(), transaction.atomic():
+            with indexes_deferred(), transaction.atomic():
                 records, tables = load(fixture)
                 documents = restore_documents(archive) if archive else 0
                 Partnership.objects.all().refresh_facets()
                 CulturalProject.objects.all().refresh_facets()
-            # facets_deferred() announced one public change, sent on commit.
+            # indexes_deferred() announced one public change, sent on commit.
         # The planner's statistics for every table filled (common/db.py says why).
         analyze(*tables, PartnershipFacet, ProjectFacet)
         seconds = time.monotonic() - started
