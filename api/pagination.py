@@ -5,43 +5,23 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.utils.functional import cached_property
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from publishing.facets import FacetedFilterSet
+from publishing.facets import FacetedFilterSet, Listing, ListingPaginator
 
 
-class BitmapPaginator(Paginator):
-    """Counts and pages from the facet bitmaps when the FilterSet has them (see
-    ``publishing.bitmaps``); from the database otherwise."""
-
-    def __init__(self, *args: Any, filterset: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filterset = filterset
-
-    @cached_property
-    def count(self) -> int:
-        if isinstance(self.filterset, FacetedFilterSet):
-            total = self.filterset.total()
-            if total is not None:
-                return total
-        return super().count
-
-    def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        if isinstance(self.filterset, FacetedFilterSet):
-            ids = self.filterset.page_ids((number - 1) * self.per_page, self.per_page)
-            if ids is not None:
-                base: Any = self.filterset.queryset
-                rows = base.filter(pk__in=ids).in_bulk()
-                return Page([rows[pk] for pk in ids if pk in rows], number, self)
-        return super().page(number)
+def listing_paginator(
+    object_list: Any, per_page: int, *, filterset: Any = None, **kwargs: Any
+) -> ListingPaginator:
+    """The site's one paginator (``publishing.facets.ListingPaginator``): for a faceted
+    FilterSet its counts and pages come from the listing (bitmaps when they can)."""
+    listing = Listing(filterset) if isinstance(filterset, FacetedFilterSet) else None
+    return ListingPaginator(object_list, per_page, listing=listing, **kwargs)
 
 
 class FacetedPagination(PageNumberPagination):
@@ -77,7 +57,7 @@ class FacetedPagination(PageNumberPagination):
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list[Any] | None:
         self.filterset = getattr(view, "filterset", None)
-        self.django_paginator_class = partial(BitmapPaginator, filterset=self.filterset)  # type: ignore[assignment]  # a factory, called as the class is
+        self.django_paginator_class = partial(listing_paginator, filterset=self.filterset)  # type: ignore[assignment]  # a factory, called as the class is
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:
