@@ -13,7 +13,7 @@ Profiles read the two kinds of file we know (``PROFILES``):
 - ``wikidata``: pairs of Wikidata items (``item_a,item_b``) with optional labels, country
   codes and coordinates for each, and optional ``start``/``end`` with their precision
   (``year``/``month``/``day`` or Wikidata's 9/10/11);
-- ``twintowns-de``: the German municipal partnerships (``../shared/data/twintowns-de``).
+- ``twintowns-de``: the German municipal partnerships (``data/twintowns-de``).
 """
 
 from __future__ import annotations
