@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+from .formats import date_at_precision
 
 if TYPE_CHECKING:  # a development-only package; annotations are not evaluated at run time
     from django_stubs_ext import StrOrPromise
@@ -55,15 +56,11 @@ class PartialDate:
     as_written: str = ""
 
     def __str__(self) -> str:
-        if self.precision == Precision.DAY:
-            text = formats.date_format(self.date, "DATE_FORMAT")
-        elif self.precision == Precision.MONTH:
-            text = formats.date_format(self.date, "YEAR_MONTH_FORMAT")
-        elif self.precision == Precision.CIRCA:
-            text = pgettext("approximate year", "c. %(year)s") % {"year": self.date.year}
-        else:
-            text = str(self.date.year)
-        return text
+        """As the page's language writes it, at its precision (``common.formats``)."""
+        if self.precision == Precision.CIRCA:
+            year = date_at_precision(self.date, Precision.YEAR)
+            return pgettext("approximate year", "c. %(year)s") % {"year": year}
+        return date_at_precision(self.date, self.precision)
 
     @property
     def iso(self) -> str:

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
     [
         (datetime.date(1998, 1, 1), "year", "1998", "1998"),
         (datetime.date(2021, 2, 1), "month", "February 2021", "2021-02"),
-        (datetime.date(2022, 9, 20), "day", "Sept. 20, 2022", "2022-09-20"),
+        (datetime.date(2022, 9, 20), "day", "September 20, 2022", "2022-09-20"),
         (datetime.date(2017, 1, 1), "circa", "c. 2017", "2017"),
     ],
 )
@@ -31,9 +31,45 @@ def test_a_date_is_shown_at_its_precision(date, precision, shown, iso) -> None: 
             assert "Jan" not in str(value) and "1," not in str(value)
 
 
-def test_dates_are_localised() -> None:
-    with translation.override("it"):
-        assert str(PartialDate(datetime.date(2021, 2, 1), "month")) == "Febbraio 2021"
+@pytest.mark.parametrize(
+    ("language", "month", "day", "year"),
+    [
+        ("en", "February 2021", "September 20, 2022", "1998"),
+        # Italian months are lower case, with no leading zero on the day.
+        ("it", "febbraio 2021", "20 settembre 2022", "1998"),
+        # Vietnamese: "tháng 2 năm 2021", not "Tháng 2 2021".
+        ("vi", "tháng 2 năm 2021", "20 tháng 9, 2022", "1998"),
+        # Persian pages write Persian digits.
+        ("fa", "فوریه ۲۰۲۱", "۲۰ سپتامبر ۲۰۲۲", "۱۹۹۸"),
+    ],
+)
+def test_dates_are_written_as_each_language_writes_them(
+    language: str, month: str, day: str, year: str
+) -> None:
+    with translation.override(language):
+        assert str(PartialDate(datetime.date(2021, 2, 1), "month")) == month
+        assert str(PartialDate(datetime.date(2022, 9, 20), "day")) == day
+        assert str(PartialDate(datetime.date(1998, 1, 1), "year")) == year
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "coordinates"),
+    [
+        ("en", "1,547,164", "43.7793° N, 11.2463° E"),
+        ("it", "1.547.164", "43,7793° N; 11,2463° E"),
+        ("vi", "1.547.164", "43,7793° N; 11,2463° E"),
+        ("fa", "۱٬۵۴۷٬۱۶۴", "۴۳٫۷۷۹۳° N, ۱۱٫۲۴۶۳° E"),
+    ],
+)
+def test_numbers_and_coordinates_follow_the_language(
+    language: str, count: str, coordinates: str
+) -> None:
+    from common import formats
+
+    with translation.override(language):
+        assert formats.number(1547164) == count
+        assert formats.coordinates(43.77931, 11.24626) == coordinates
+    assert formats.coordinates(-33.8688, -151.2093, "en") == "33.8688° S, 151.2093° W"
 
 
 def test_a_coarse_date_is_stored_as_the_first_day_of_its_period() -> None:
