@@ -29,17 +29,33 @@ class FacetedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
-    def get_page_size(self, request: Request) -> int:
-        """The ``page_size`` asked for, or a 400 that says what is allowed: DRF's own would
-        silently give the default page for ``page_size=null`` or ``0``."""
-        if self.page_size_query_param not in request.query_params:
-            return self.page_size
-        raw = request.query_params[self.page_size_query_param]
-        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+    @staticmethod
+    def whole_number(request: Request, name: str, default: int, most: int | None = None) -> int:
+        """The parameter ``name`` as one whole number from 1 to ``most``, ``default`` when it
+        is not given, or a 400 that says what is allowed. DRF's own reading silently gives
+        the default for ``page_size=null`` or ``0``, page 1 for ``page=``, and the last of
+        repeated values."""
+        values = request.query_params.getlist(name)
+        if not values:
+            return default
+        field = (
+            serializers.IntegerField(min_value=1, max_value=most)
+            if most
+            else serializers.IntegerField(min_value=1)
+        )
         try:
-            return int(field.run_validation(raw))
+            return int(field.run_validation(values[0] if len(values) == 1 else values))
         except ValidationError as error:  # DRF's words, in DRF's translations
-            raise ValidationError({self.page_size_query_param: error.detail}) from error
+            raise ValidationError({name: error.detail}) from error
+
+    def get_page_size(self, request: Request) -> int:
+        return self.whole_number(
+            request, self.page_size_query_param, self.page_size, self.max_page_size
+        )
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        # A page past the last is still DRF's 404; a page that is no number is a 400.
+        return self.whole_number(request, self.page_query_param, 1)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -155,6 +155,21 @@ def test_a_page_size_that_is_not_a_whole_number_from_1_to_500_is_a_400(
     assert list(response.json()) == ["page_size"]
 
 
+@pytest.mark.parametrize(
+    "query", ["page=abc", "page=", "page=0", "page=1&page=2", "page_size=5&page_size=6"]
+)
+def test_a_page_that_is_not_one_whole_number_is_a_400(client: Any, query: str) -> None:
+    response = client.get(f"{API}/themes/?{query}")
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("=")[0]]
+
+
+def test_a_page_past_the_last_is_a_404(client: Any) -> None:
+    assert client.get(f"{API}/themes/?page=1").status_code == 200
+    response = client.get(f"{API}/themes/?page=999")
+    assert response.status_code == 404 and set(response.json()) == {"detail"}
+
+
 def test_the_schema_gives_the_page_size_its_bounds(client: Any) -> None:
     assert len(client.get(f"{API}/themes/?page_size=3").json()["results"]) == 3
     page_size = parameter(openapi(), "/api/v1/themes/", "page_size")
