@@ -1,6 +1,7 @@
 """Dates keep the precision their source states, and are never shown as 1 January."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -8,7 +9,7 @@ from django.utils import translation
 from agreements.models import Partnership
 from common.dates import PartialDate
 
-from .factories import PartnershipFactory
+from .factories import CityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,22 @@ def test_dates_of_mixed_precision_sort_and_filter_in_the_database() -> None:
 def test_a_missing_date_has_no_display() -> None:
     partnership = PartnershipFactory(established=None, established_precision="")
     assert partnership.established_when is None
+
+
+@pytest.mark.parametrize(
+    ("prefix", "population", "coordinates"),
+    [
+        ("", "1,547,164", "43.7793° N, 11.2463° E"),
+        ("/it", "1.547.164", "43,7793° N; 11,2463° E"),
+        ("/fa", "۱٬۵۴۷٬۱۶۴", "۴۳٫۷۷۹۳° N, ۱۱٫۲۴۶۳° E"),
+    ],
+)
+def test_a_city_page_writes_its_figures_in_the_pages_language(
+    client: Any, prefix: str, population: str, coordinates: str
+) -> None:
+    city = CityFactory(
+        geonames_id=3176959, population=1547164, latitude="43.77931", longitude="11.24626"
+    )
+    page = client.get(f"{prefix}{city.get_absolute_url()}").content.decode()
+    assert population in page
+    assert coordinates in page
