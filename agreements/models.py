@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
-from cities.models import City, Network, NetworkMembership
+from cities.models import City, Network, NetworkMembership, PublishedRelations
 from cities.normalise import search_keys
 from cities.regions import region_of
 from common.dates import (
@@ -37,7 +37,6 @@ from common.dates import (
 from common.documents import validate_document
 from publishing.facets import Dependencies, FacetRow, FacetRows, sync_facet_rows
 from publishing.publication import (
-    PublicationState,
     Publishable,
     PublishableQuerySet,
     choices_constraint,
@@ -597,11 +596,30 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", _("terminated")
 
 
-class AgreementQuerySet(PublishableQuerySet["Agreement"]):
-    def public(self) -> AgreementQuerySet:
-        """Published agreements of published partnerships: an agreement of a draft one would
-        reveal the draft."""
-        return self.published().filter(partnership__publication_state=PublicationState.PUBLISHED)
+_Record = TypeVar("_Record", bound=models.Model)
+
+
+class PartnershipRecordQuerySet(PublishedRelations, PublishableQuerySet[_Record]):
+    """Agreements, meetings and projects: records of a partnership. One of a draft partnership
+    would reveal the draft (its cities, its slug) through filters and pages, so it is public
+    only with its partnership."""
+
+    # Meetings and projects may belong to no partnership; agreements always have one.
+    partnership_optional: ClassVar[bool] = True
+
+    def of_public_partnership(self) -> Self:
+        """Those whose partnership is published (or that have none, where they may)."""
+        condition = self.published_q("partnership__")
+        if self.partnership_optional:
+            condition |= Q(partnership__isnull=True)
+        return self.filter(condition)
+
+    def public(self) -> Self:
+        return self.published().of_public_partnership()
+
+
+class AgreementQuerySet(PartnershipRecordQuerySet["Agreement"]):
+    partnership_optional = False
 
 
 class Agreement(Publishable, PartialDateModel):
@@ -707,15 +725,7 @@ class MeetingFormat(models.TextChoices):
     HYBRID = "hybrid", _("hybrid")
 
 
-class MeetingQuerySet(PublishableQuerySet["Meeting"]):
-    def public(self) -> MeetingQuerySet:
-        """Published meetings of no partnership or of a published one: a meeting of a draft
-        partnership would reveal the draft (its cities, its slug) through filters and pages."""
-        return self.published().filter(
-            Q(partnership__isnull=True)
-            | Q(partnership__publication_state=PublicationState.PUBLISHED)
-        )
-
+class MeetingQuerySet(PartnershipRecordQuerySet["Meeting"]):
     def involving(self, city: City) -> MeetingQuerySet:
         """Meetings held in the city, naming it, or of its partnerships."""
         ids = (
@@ -839,14 +849,7 @@ class ProjectStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class ProjectQuerySet(PublishableQuerySet["CulturalProject"]):
-    def public(self) -> ProjectQuerySet:
-        """Published projects of no partnership or of a published one (as meetings)."""
-        return self.published().filter(
-            Q(partnership__isnull=True)
-            | Q(partnership__publication_state=PublicationState.PUBLISHED)
-        )
-
+class ProjectQuerySet(PartnershipRecordQuerySet["CulturalProject"]):
     def involving(self, city: City) -> ProjectQuerySet:
         """Projects of the city or of its partnerships. The ids come from a UNION of indexed
         lookups: an OR of joins (or of subqueries) makes the database scan every project."""

@@ -29,7 +29,12 @@ from common.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
-from publishing.publication import Publishable, PublishableQuerySet, choices_constraint
+from publishing.publication import (
+    PublicationState,
+    Publishable,
+    PublishableQuerySet,
+    choices_constraint,
+)
 
 from .normalise import search_key, search_keys
 from .regions import REGIONS, region_of
@@ -367,7 +372,19 @@ class MembershipRole(models.TextChoices):
     OBSERVER = "observer", _("observer")
 
 
-class MembershipQuerySet(PublishableQuerySet["NetworkMembership"]):
+class PublishedRelations:
+    """The query vocabulary of a publishable record seen from another: for annotations and
+    joins over a relation, e.g.
+    ``Count("memberships", filter=NetworkMembership.objects.published_q("memberships__"))``.
+    """
+
+    def published_q(self, prefix: str = "") -> Q:
+        """``published()`` as a condition on the rows at the end of ``prefix`` (a method, not
+        a static one, so that managers offer it too)."""
+        return Q(**{f"{prefix}publication_state": PublicationState.PUBLISHED})
+
+
+class MembershipQuerySet(PublishedRelations, PublishableQuerySet["NetworkMembership"]):
     def current(self) -> MembershipQuerySet:
         """Memberships that have not ended."""
         return self.filter(Q(until__isnull=True) | Q(until__gte=timezone.now().date()))

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from agreements.filters import PartnershipFilter
-from agreements.models import Partnership, PartnershipFacet, public_cities
+from agreements.models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Partnership,
+    PartnershipFacet,
+    public_cities,
+)
 from cities.models import Network, NetworkMembership
 from publishing.caching import cached
 from publishing.page_cache import public_page
@@ -49,9 +56,9 @@ def home_figures() -> dict[str, Any]:
     partnerships = Partnership.objects.published()
     in_directory = public_cities()
     activity = (
-        Count("meetings", filter=Q(meetings__publication_state="published"), distinct=True)
-        + Count("agreements", filter=Q(agreements__publication_state="published"), distinct=True)
-        + Count("projects", filter=Q(projects__publication_state="published"), distinct=True)
+        Count("meetings", filter=Meeting.objects.published_q("meetings__"), distinct=True)
+        + Count("agreements", filter=Agreement.objects.published_q("agreements__"), distinct=True)
+        + Count("projects", filter=CulturalProject.objects.published_q("projects__"), distinct=True)
     )
     return {
         "counts": {
@@ -82,7 +89,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.select_related("parent").annotate(
         member_count=Count(
             "memberships__city",
-            filter=Q(memberships__publication_state="published"),
+            filter=NetworkMembership.objects.published_q("memberships__"),
             distinct=True,
         )
     )

@@ -26,6 +26,7 @@ from agreements.models import (
     Agreement,
     CulturalProject,
     Meeting,
+    Organization,
     Participant,
     Partnership,
     PartnershipFacet,
@@ -41,7 +42,7 @@ from publishing.page_cache import public_page
 
 from . import structured_data as ld
 from .citing import KINDS, citation_for
-from .querysets import published_partnerships, with_partner_names
+from .querysets import naming_the_public, published_partnerships, with_partner_names
 from .timeline import partnership_timeline
 
 
@@ -121,22 +122,17 @@ def people_involved(meetings: list[Meeting], agreements: list[Agreement]) -> lis
     people: dict[tuple[str, int], dict[str, Any]] = {}
     rows: list[tuple[Participant | Signatory, Meeting | Agreement]] = [
         (row, row.meeting)
-        for row in Participant.objects.filter(meeting__in=meetings).select_related(
-            "person", "organization", "meeting"
+        for row in naming_the_public(
+            Participant.objects.filter(meeting__in=meetings).select_related("meeting")
         )
     ] + [
         (row, row.agreement)
-        for row in Signatory.objects.filter(agreement__in=agreements).select_related(
-            "person", "organization", "agreement"
+        for row in naming_the_public(
+            Signatory.objects.filter(agreement__in=agreements).select_related("agreement")
         )
     ]
     for row, record in rows:
-        person = row.person if row.person and row.person.is_published else None
-        organization = (
-            row.organization if row.organization and row.organization.is_published else None
-        )
-        if person is None and organization is None:
-            continue
+        person, organization = row.person, row.organization
         key = ("person", person.pk) if person else ("organization", organization.pk)  # type: ignore[union-attr]
         entry = people.setdefault(
             key, {"person": person, "organization": organization, "involvements": []}
@@ -147,11 +143,6 @@ def people_involved(meetings: list[Meeting], agreements: list[Agreement]) -> lis
     return sorted(people.values(), key=lambda e: str(e["person"] or e["organization"]).casefold())
 
 
-def published_partnership_or_none(record: Meeting | Agreement | CulturalProject) -> Any:
-    partnership = record.partnership
-    return partnership if partnership is not None and partnership.is_published else None
-
-
 @require_safe
 @public_page
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -160,12 +151,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     partnership = with_partner_names(Partnership.objects.filter(pk=agreement.partnership_id)).get()
-    signatories = [
-        row
-        for row in agreement.signatories.select_related("person", "organization")
-        if (row.person and row.person.is_published)
-        or (row.organization and row.organization.is_published)
-    ]
+    signatories = list(naming_the_public(agreement.signatories.all()))
     citations = citations_of([agreement])
     return record_page(
         request,
@@ -212,24 +198,16 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    participants = [
-        {
-            "person": row.person if row.person and row.person.is_published else None,
-            "organization": row.organization
-            if row.organization and row.organization.is_published
-            else None,
-            "role": row.role,
-        }
-        for row in meeting.participants.select_related("person", "organization")
-    ]
+    participants = list(naming_the_public(meeting.participants.all()))
     citations = citations_of([meeting])
     return record_page(
         request,
         "meeting",
         meeting,
         ld.meeting_data(meeting, citations, request),
-        partnership=published_partnership_or_none(meeting),
-        participants=[p for p in participants if p["person"] or p["organization"]],
+        # public() leaves only meetings of no partnership or of a published one.
+        partnership=meeting.partnership,
+        participants=participants,
         citations=citations,
     )
 
@@ -252,7 +230,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "project",
         project,
         ld.project_data(project, citations, request),
-        partnership=published_partnership_or_none(project),
+        partnership=project.partnership,
         citations=citations,
     )
 
@@ -404,7 +382,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.published(), slug=slug)
     positions = list(
         Position.objects.filter(
-            person=person, organization__publication_state="published"
+            person=person, organization__in=Organization.objects.published()
         ).select_related("organization")
     )
     meetings = (
@@ -413,11 +391,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .distinct()
         .order_by(F("date").desc(nulls_last=True))
     )
-    agreements = (
-        Agreement.objects.public()
-        .filter(signatories__person=person, partnership__publication_state="published")
-        .distinct()
-    )
+    agreements = Agreement.objects.public().filter(signatories__person=person).distinct()
     return record_page(
         request,
         "person",

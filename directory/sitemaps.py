@@ -23,7 +23,7 @@ from agreements.models import (
     Person,
     public_cities,
 )
-from cities.models import City, Network
+from cities.models import City, Network, NetworkMembership
 
 
 class LanguagePairs(Sequence[tuple[Any, str]]):
@@ -124,7 +124,7 @@ class CitySitemap(LocalisedSitemap):
 class NetworkSitemap(LocalisedSitemap):
     def items(self) -> QuerySet[Network]:
         return (
-            Network.objects.filter(memberships__publication_state="published")
+            Network.objects.filter(NetworkMembership.objects.published_q("memberships__"))
             .distinct()
             .order_by("pk")
         )

@@ -39,6 +39,12 @@ def history_models() -> list[type[models.Model]]:
     ]
 
 
+def awaiting_review(model: type[models.Model]) -> models.QuerySet[Any]:
+    """The model's records waiting for review (``PublishableQuerySet.awaiting_review``)."""
+    manager: Any = model._default_manager  # a publishable model's, by publishable_models()
+    return manager.awaiting_review()
+
+
 def curator_only(request: HttpRequest) -> None:
     if not is_curator(request.user):
         raise PermissionDenied
@@ -52,7 +58,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         return decide(request)
     groups = []
     for model in publishable_models():
-        waiting = list(model._default_manager.filter(publication_state=PublicationState.IN_REVIEW))
+        waiting = list(awaiting_review(model))
         if not waiting:
             continue
         submissions: dict[int, Any] = {}
@@ -98,9 +104,7 @@ def decide(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     if model not in publishable_models():
         raise PermissionDenied
-    record = model._default_manager.filter(
-        pk=request.POST.get("pk"), publication_state=PublicationState.IN_REVIEW
-    ).first()
+    record = awaiting_review(model).filter(pk=request.POST.get("pk")).first()
     decision = request.POST.get("decision")
     if record is None or decision not in ("publish", "return"):
         messages.error(request, _("This record is no longer waiting for review."))
