@@ -20,6 +20,7 @@ seed: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/seed.json
 	$(DEV_ENV) $(BIN)/python manage.py import_cities
+	$(DEV_ENV) $(BIN)/python manage.py load_open_data
 	$(DEV_ENV) $(BIN)/python manage.py rebuild_facets
 
 run: seed

@@ -36,11 +36,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
+from simple_history.utils import bulk_create_with_history
 
 from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
 from common.db import analyze
 from common.spreadsheets import SafeWriter
+from publishing.events import bulk_write
 from publishing.facets import indexes_deferred
 from publishing.publication import PublicationState
 
@@ -53,6 +55,8 @@ SAME_PLACE_KM = 2.0
 PLAUSIBLE_KM = 75.0
 # A name shared with a city this large means that city, wherever the geocoder put it.
 LARGE_CITY = 100_000
+# Rows per INSERT of the bulk writes.
+BATCH = 2000
 
 COUNTRY_ALIASES = {
     "united states": "US",
@@ -84,7 +88,12 @@ REPORT_COLUMNS = [
 
 
 class RowRejected(Exception):
-    """A row that cannot be imported, with the reason the report gives."""
+    """A row that cannot be imported, with the reason the report gives (the same words for
+    every row so rejected, so that the summary counts them) and what it concerns."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.detail = detail
 
 
 @dataclass
@@ -96,6 +105,7 @@ class Place:
     latitude: float | None = None
     longitude: float | None = None
     wikidata_id: str = ""
+    geonames_id: int | None = None
     # Whether the file's coordinates can decide between namesakes (see Matcher.choose).
     trusted_geocode: bool = True
 
@@ -234,6 +244,11 @@ def partial_date(value: str, precision: str = "") -> tuple[datetime.date, str] |
     return datetime.date(year, max(month, 1), max(day, 1)), precision
 
 
+def geonames_id(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 # -- Profiles: read a file's rows into Places and partnership fields ------------------------
 
 
@@ -250,6 +265,7 @@ def read_wikidata(raw: dict[str, str], number_: int) -> Row:
             latitude=number(raw.get(f"item_{side}_lat", "")),
             longitude=number(raw.get(f"item_{side}_lon", "")),
             wikidata_id=item,
+            geonames_id=geonames_id(raw.get(f"item_{side}_geonames_id", "")),
         )
         setattr(row, f"place_{side}", place)
     row.established = partial_date(raw.get("start", ""), raw.get("start_precision", ""))
@@ -363,17 +379,32 @@ class KnownCity:
     latitude: float | None
     longitude: float | None
     population: int
+    slug: str = ""
+
+
+# Cells of a tenth of a degree (11 km of latitude): a search within a few kilometres looks at
+# the nine cells around the point instead of every city of the country.
+CELL = 10
+
+
+def cell(latitude: float, longitude: float) -> tuple[int, int]:
+    return math.floor(latitude * CELL), math.floor(longitude * CELL)
 
 
 class CityIndex:
     """Every known city by country and normalised name (its names in every script included),
-    loaded once; cities created during the import join it."""
+    by Wikidata and GeoNames id, and by position, loaded once; cities created during the
+    import join it (under a provisional negative key until they are written)."""
 
     def __init__(self) -> None:
         self.cities: dict[int, KnownCity] = {}
         self.by_name: dict[tuple[str, str], set[int]] = defaultdict(set)
         self.by_wikidata: dict[str, int] = {}
+        self.by_geonames: dict[int, int] = {}
         self.by_country: dict[str, list[int]] = defaultdict(list)
+        self.by_cell: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+        self.has_wikidata: set[int] = set()
+        self.slugs: set[str] = set()
         rows = City.objects.values_list(
             "pk",
             "name",
@@ -383,11 +414,24 @@ class CityIndex:
             "population",
             "wikidata_id",
             "search_key",
+            "geonames_id",
+            "slug",
         )
-        for pk, name, country, lat, lon, population, wikidata_id, key in rows.iterator(
-            chunk_size=5000
-        ):
-            self.add(pk, name, str(country), lat, lon, population or 0, wikidata_id, key)
+        for (
+            pk,
+            name,
+            country,
+            lat,
+            lon,
+            population,
+            wikidata_id,
+            key,
+            geonames,
+            slug,
+        ) in rows.iterator(chunk_size=5000):
+            self.add(pk, name, str(country), lat, lon, population or 0, wikidata_id, key, slug)
+            if geonames is not None:
+                self.by_geonames[geonames] = pk
         for city_id, key in CityName.objects.values_list("city_id", "search_key").iterator(
             chunk_size=20000
         ):
@@ -405,6 +449,7 @@ class CityIndex:
         population: int,
         wikidata_id: str | None,
         key: str,
+        slug: str,
     ) -> None:
         city = KnownCity(
             pk,
@@ -413,16 +458,38 @@ class CityIndex:
             float(latitude) if latitude is not None else None,
             float(longitude) if longitude is not None else None,
             population,
+            slug,
         )
         self.cities[pk] = city
         self.by_name[(country, key)].add(pk)
         self.by_country[country].append(pk)
+        self.slugs.add(slug)
+        if city.latitude is not None and city.longitude is not None:
+            self.by_cell[(country, *cell(city.latitude, city.longitude))].append(pk)
         if wikidata_id:
             self.by_wikidata[wikidata_id] = pk
+            self.has_wikidata.add(pk)
+
+    def remove(self, pk: int) -> None:
+        city = self.cities.pop(pk)
+        self.by_country[city.country].remove(pk)
+        self.slugs.discard(city.slug)
+        if city.latitude is not None and city.longitude is not None:
+            self.by_cell[(city.country, *cell(city.latitude, city.longitude))].remove(pk)
 
     def near(self, country: str, point: tuple[float, float], km: float) -> list[tuple[float, int]]:
+        if km <= 10:  # the nine cells around the point hold everything this close
+            row, column = cell(*point)
+            pks: Iterable[int] = [
+                pk
+                for dr in (-1, 0, 1)
+                for dc in (-1, 0, 1)
+                for pk in self.by_cell.get((country, row + dr, column + dc), [])
+            ]
+        else:
+            pks = self.by_country.get(country, [])
         found = []
-        for pk in self.by_country.get(country, []):
+        for pk in pks:
             city = self.cities[pk]
             if city.latitude is not None and city.longitude is not None:
                 gap = distance_km(point, (city.latitude, city.longitude))
@@ -430,19 +497,34 @@ class CityIndex:
                     found.append((gap, pk))
         return sorted(found)
 
+    def any_within(self, country: str, point: tuple[float, float], km: float) -> bool:
+        for pk in self.by_country.get(country, []):
+            city = self.cities[pk]
+            located = city.latitude is not None and city.longitude is not None
+            if located and distance_km(point, (city.latitude, city.longitude)) <= km:  # type: ignore[arg-type]
+                return True
+        return False
+
 
 @dataclass
 class Match:
     city: int
-    how: str  # "id", "name", "proximity" or "created"
+    how: str  # "id", "geonames", "name", "proximity" or "created"
     notes: list[str] = field(default_factory=list)
 
 
 class Matcher:
+    """Matches a file's places to cities, in memory: what it creates or changes is written
+    by ``Writer`` once every row has been read."""
+
     def __init__(self, index: CityIndex, report: ImportReport) -> None:
         self.index = index
         self.report = report
-        # What this row added to the index: undone when the row is rejected and rolled back.
+        self.new_cities: dict[int, City] = {}  # provisional key -> unsaved city
+        self.new_names: list[tuple[int, str]] = []  # (city key, name) for CityName rows
+        self.wikidata_ids: dict[int, str] = {}  # known city -> its Wikidata id, to record
+        self.next_key = -1
+        # What this row added: undone when the row is rejected.
         self.journal: list[tuple[str, Any]] = []
 
     def commit(self) -> None:
@@ -452,20 +534,30 @@ class Matcher:
     def undo(self) -> None:
         for kind, entry in reversed(self.journal):
             if kind == "city":
-                pk, keys = entry
-                city = self.index.cities.pop(pk)
-                self.index.by_country[city.country].remove(pk)
+                pk, keys, geonames_id, names_before = entry
+                self.index.remove(pk)
                 for key in keys:
                     self.index.by_name[key].discard(pk)
+                if geonames_id is not None:
+                    self.index.by_geonames.pop(geonames_id, None)
+                del self.new_cities[pk]
+                del self.new_names[names_before:]
             elif kind == "wikidata":
-                self.index.by_wikidata.pop(entry, None)
+                wikidata_id, pk = entry
+                self.index.by_wikidata.pop(wikidata_id, None)
+                self.index.has_wikidata.discard(pk)
+                self.wikidata_ids.pop(pk, None)
         self.journal = []
 
     def match(self, place: Place) -> Match:
         if place.wikidata_id and place.wikidata_id in self.index.by_wikidata:
             return Match(self.index.by_wikidata[place.wikidata_id], "id")
+        if place.geonames_id is not None and place.geonames_id in self.index.by_geonames:
+            chosen = self.index.by_geonames[place.geonames_id]
+            self.record_wikidata(chosen, place)
+            return Match(chosen, "geonames")
         if not place.country:
-            raise RowRejected(f"no country for {place.label}: cannot match or create it")
+            raise RowRejected("no country for a side: cannot match or create it", place.label)
         point = (
             (place.latitude, place.longitude)
             if place.latitude is not None and place.longitude is not None
@@ -476,11 +568,11 @@ class Matcher:
             candidates = self.index.by_name.get((place.country, search_key(name)), set())
             if not candidates:
                 continue
-            chosen = self.choose(candidates, place, point, notes)
-            if chosen is None:
+            chosen_by_name = self.choose(candidates, place, point, notes)
+            if chosen_by_name is None:
                 break  # namesakes only, far from the file's geocode: a town of its own
-            self.record_wikidata(chosen, place)
-            return Match(chosen, "name", notes)
+            self.record_wikidata(chosen_by_name, place)
+            return Match(chosen_by_name, "name", notes)
         if point is not None:
             for gap, pk in self.index.near(place.country, point, SAME_PLACE_KM):
                 if same_place_names(self.index.cities[pk].name, place.names):
@@ -511,8 +603,8 @@ class Matcher:
         if point is None or not located:
             return largest.pk
         gap, nearest = min(
-            (distance_km(point, (c.latitude, c.longitude)), c)  # type: ignore[arg-type]
-            for c in located
+            ((distance_km(point, (c.latitude, c.longitude)), c) for c in located),  # type: ignore[arg-type]
+            key=lambda pair: (pair[0], pair[1].pk),
         )
         if gap <= PLAUSIBLE_KM:
             return nearest.pk
@@ -532,12 +624,18 @@ class Matcher:
         return None
 
     def record_wikidata(self, pk: int, place: Place) -> None:
-        if not place.wikidata_id or place.wikidata_id in self.index.by_wikidata:
+        wikidata_id = place.wikidata_id
+        if not wikidata_id or wikidata_id in self.index.by_wikidata:
             return
-        unset = City.objects.filter(pk=pk, wikidata_id__isnull=True)
-        if unset.update(wikidata_id=place.wikidata_id):
-            self.index.by_wikidata[place.wikidata_id] = pk
-            self.journal.append(("wikidata", place.wikidata_id))
+        if pk in self.index.has_wikidata:
+            return  # the city has another id already (two items for one place): kept
+        self.index.by_wikidata[wikidata_id] = pk
+        self.index.has_wikidata.add(pk)
+        if pk in self.new_cities:
+            self.new_cities[pk].wikidata_id = wikidata_id
+        else:
+            self.wikidata_ids[pk] = wikidata_id
+        self.journal.append(("wikidata", (wikidata_id, pk)))
 
     def create(self, place: Place, point: tuple[float, float] | None, notes: list[str]) -> Match:
         if not place.names:
@@ -548,6 +646,7 @@ class Matcher:
                 f"coordinates of {name} lie far from any city of {place.country}: left empty"
             )
             point = None
+        pk, self.next_key = self.next_key, self.next_key - 1
         city = City(
             name=name[:200],
             slug=self.free_slug(name, place.country),
@@ -555,14 +654,17 @@ class Matcher:
             latitude=Decimal(f"{point[0]:.5f}") if point else None,
             longitude=Decimal(f"{point[1]:.5f}") if point else None,
             wikidata_id=place.wikidata_id or None,
+            geonames_id=place.geonames_id,
         )
-        city.save()
+        city.refresh_search_key()
+        self.new_cities[pk] = city
+        names_before = len(self.new_names)
         # The name as the file writes it, brackets and all, is kept as another name; what is
         # inside brackets may be an exonym or a region ("Brixlegg (Tirol)"), so it is not.
         if place.names[0] != city.name:
-            CityName.objects.get_or_create(city=city, name=place.names[0][:200], language="")
+            self.new_names.append((pk, place.names[0][:200]))
         self.index.add(
-            city.pk,
+            pk,
             city.name,
             place.country,
             city.latitude,
@@ -570,30 +672,33 @@ class Matcher:
             0,
             city.wikidata_id,
             city.search_key,
+            city.slug,
         )
+        if place.geonames_id is not None:
+            self.index.by_geonames[place.geonames_id] = pk
         keys = {(place.country, city.search_key), (place.country, search_key(place.names[0]))}
         for key in keys:
-            self.index.by_name[key].add(city.pk)
-        self.journal.append(("city", (city.pk, keys)))
+            self.index.by_name[key].add(pk)
+        self.journal.append(("city", (pk, keys, place.geonames_id, names_before)))
         if city.wikidata_id:
-            self.journal.append(("wikidata", city.wikidata_id))
-        return Match(city.pk, "created", notes)
+            self.journal.append(("wikidata", (city.wikidata_id, pk)))
+        return Match(pk, "created", notes)
 
     def plausible(self, country: str, point: tuple[float, float]) -> bool:
         """A geocode is plausible when a known city of that country lies within 500 km
         (Pinsk placed in Austria is not)."""
         if not self.index.by_country.get(country):
             return True
-        return bool(self.index.near(country, point, 500.0))
+        return self.index.any_within(country, point, 500.0)
 
-    @staticmethod
-    def free_slug(name: str, country: str) -> str:
+    def free_slug(self, name: str, country: str) -> str:
         base = slugify(name)[:180] or "city"
+        taken = self.index.slugs
         for candidate in (base, f"{base}-{country.lower()}"):
-            if not City.objects.filter(slug=candidate).exists():
+            if candidate not in taken:
                 return candidate
         n = 2
-        while City.objects.filter(slug=f"{base}-{country.lower()}-{n}").exists():
+        while f"{base}-{country.lower()}-{n}" in taken:
             n += 1
         return f"{base}-{country.lower()}-{n}"
 
@@ -642,7 +747,7 @@ def import_partnerships(
     profile = PROFILES[profile_name]
     report = ImportReport(profile.name, Path(file_name).name, dry_run)
     try:
-        with transaction.atomic(), indexes_deferred():
+        with transaction.atomic(), indexes_deferred(), bulk_write():
             touched = run(text, profile, report, publish)
             Partnership.objects.filter(pk__in=touched).refresh_facets()
             if dry_run:
@@ -654,60 +759,162 @@ def import_partnerships(
     return report
 
 
+def file_digest(text: str) -> str:
+    """The checksum a source's note records for the file it was imported from."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def import_note(file_name: str, text: str, profile: Profile) -> str:
+    return f"Imported from {file_name} (SHA-256 {file_digest(text)}…) with profile {profile.name}."
+
+
 def run(text: str, profile: Profile, report: ImportReport, publish: bool) -> set[int]:
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    source, _created = Source.objects.get_or_create(
+    source, created = Source.objects.get_or_create(
         title=profile.source_title,
         publisher=profile.publisher,
         defaults={
             "language": profile.language,
             "url": profile.url,
             "accessed": timezone.localdate(),
-            "note": f"Imported from {report.file_name} (SHA-256 {digest}…) with profile "
-            f"{profile.name}.",
+            "note": import_note(report.file_name, text, profile),
         },
     )
+    if not created and file_digest(text) not in source.note:
+        source.note = f"{source.note}\n{import_note(report.file_name, text, profile)}".strip()
+        source.save(update_fields=["note", "updated_at"])
     index = CityIndex()
     matcher = Matcher(index, report)
-    touched: set[int] = set()
-    state = PublicationState.PUBLISHED if publish else PublicationState.DRAFT
+    writer = Writer(index, matcher, source, report.file_name, publish)
     for number_, raw in read_rows(text):
         outcome = Outcome(number_, "rejected")
         report.outcomes.append(outcome)
         try:
-            with transaction.atomic():  # a rejected row leaves nothing behind
-                row = profile.reader(raw, number_)
-                first = matcher.match(row.place_a)
-                second = matcher.match(row.place_b)
-                outcome.city_a, outcome.city_a_match = index.cities[first.city].name, first.how
-                outcome.city_b, outcome.city_b_match = index.cities[second.city].name, second.how
-                outcome.notes = first.notes + second.notes
-                if first.city == second.city:
-                    raise RowRejected("both sides are the same city")
-                partnership, created = save_partnership(row, first.city, second.city, state)
-                cite(partnership, source, row)
+            row = profile.reader(raw, number_)
+            first = matcher.match(row.place_a)
+            second = matcher.match(row.place_b)
+            outcome.city_a, outcome.city_a_match = index.cities[first.city].name, first.how
+            outcome.city_b, outcome.city_b_match = index.cities[second.city].name, second.how
+            outcome.notes = first.notes + second.notes
+            if first.city == second.city:
+                raise RowRejected("both sides are the same city")
+            partnership, created = save_partnership(writer, row, first.city, second.city)
+            writer.cite(partnership, row)
         except RowRejected as rejection:
             matcher.undo()
             outcome.reason = str(rejection)
+            if rejection.detail:
+                outcome.notes.append(rejection.detail)
             continue
         matcher.commit()
         outcome.result = "imported" if created else "merged"
-        outcome.partnership = partnership.slug
-        touched.add(partnership.pk)
-    return touched
+        writer.outcomes.append((outcome, partnership))
+    return writer.write()
 
 
-def save_partnership(row: Row, city_a: int, city_b: int, state: str) -> tuple[Partnership, bool]:
+class Writer:
+    """What the rows add, kept until every row is read and then written in bulk: cities,
+    their other names, Wikidata ids of known cities, partnerships and citations."""
+
+    def __init__(
+        self, index: CityIndex, matcher: Matcher, source: Source, file_name: str, publish: bool
+    ) -> None:
+        self.index = index
+        self.matcher = matcher
+        self.source = source
+        self.file_name = file_name
+        self.state = PublicationState.PUBLISHED if publish else PublicationState.DRAFT
+        self.content_type = partnership_content_type()
+        # (lower key, higher key, kind) -> the partnership, stored or new.
+        self.pairs: dict[tuple[int, int, str], Partnership] = {}
+        for partnership in Partnership.objects.only(
+            "pk", "slug", "city_a_id", "city_b_id", "kind"
+        ).iterator(chunk_size=5000):
+            key = (partnership.city_a_id, partnership.city_b_id, partnership.kind)
+            self.pairs[key] = partnership
+        self.slugs = set(Partnership.objects.values_list("slug", flat=True))
+        self.new_partnerships: list[Partnership] = []
+        self.cited: set[tuple[int, str, str]] = set(
+            Citation.objects.filter(source=source, content_type_id=self.content_type).values_list(
+                "object_id", "excerpt", "excerpt_en"
+            )
+        )
+        self.new_citations: list[tuple[Partnership, Row]] = []
+        self.outcomes: list[tuple[Outcome, Partnership]] = []
+
+    def stub(self, key: int) -> City:
+        """The city under ``key``: the unsaved new one, or a stand-in for a stored one."""
+        if key in self.matcher.new_cities:
+            return self.matcher.new_cities[key]
+        known = self.index.cities[key]
+        return City(pk=key, name=known.name, slug=known.slug, country=known.country)
+
+    def cite(self, partnership: Partnership, row: Row) -> None:
+        """The file is the source of what it brought; a row is cited once, however often run."""
+        # A stored partnership by its key, a new one by its identity until it has a key.
+        key = (partnership.pk or -id(partnership), row.excerpt, row.excerpt_en)
+        if key in self.cited:
+            return
+        self.cited.add(key)
+        self.new_citations.append((partnership, row))
+
+    def write(self) -> set[int]:
+        reason = f"import of {self.file_name}"
+        cities = list(self.matcher.new_cities.values())
+        bulk_create_with_history(cities, City, batch_size=BATCH, default_change_reason=reason)
+        real = {key: city.pk for key, city in self.matcher.new_cities.items()}
+        CityName.objects.bulk_create(
+            [
+                CityName(city_id=real[key], name=name, language="", search_key=search_key(name))
+                for key, name in self.matcher.new_names
+            ],
+            batch_size=BATCH,
+        )
+        known = [City(pk=pk, wikidata_id=qid) for pk, qid in self.matcher.wikidata_ids.items()]
+        City.objects.bulk_update(known, ["wikidata_id"], batch_size=500)
+        now = timezone.now()
+        for partnership in self.new_partnerships:
+            partnership.city_a_id = partnership.city_a.pk
+            partnership.city_b_id = partnership.city_b.pk
+            partnership.put_pair_in_order()
+            partnership.normalise_partial_dates()
+            if partnership.is_published:
+                partnership.published_at = now
+        bulk_create_with_history(
+            self.new_partnerships, Partnership, batch_size=BATCH, default_change_reason=reason
+        )
+        citations = [
+            Citation(
+                source=self.source,
+                content_type_id=self.content_type,
+                object_id=partnership.pk,
+                excerpt=row.excerpt,
+                excerpt_en=row.excerpt_en,
+                locator=f"row {row.number}",
+            )
+            for partnership, row in self.new_citations
+        ]
+        bulk_create_with_history(
+            citations, Citation, batch_size=BATCH, default_change_reason=reason
+        )
+        for outcome, partnership in self.outcomes:
+            outcome.partnership = partnership.slug
+        return {partnership.pk for _, partnership in self.outcomes}
+
+
+def save_partnership(
+    writer: Writer, row: Row, city_a: int, city_b: int
+) -> tuple[Partnership, bool]:
+    """The partnership of the row's two cities: the one recorded, or a new one."""
     low, high = sorted([city_a, city_b])
-    existing = Partnership.objects.filter(city_a_id=low, city_b_id=high, kind=row.kind).first()
+    existing = writer.pairs.get((low, high, row.kind))
     if existing is not None:
         return existing, False
     partnership = Partnership(
-        city_a_id=low,
-        city_b_id=high,
+        city_a=writer.stub(low),
+        city_b=writer.stub(high),
         kind=row.kind,
         status=row.status,
-        publication_state=state,
+        publication_state=writer.state,
     )
     if row.established:
         partnership.established, partnership.established_precision = row.established
@@ -719,28 +926,15 @@ def save_partnership(row: Row, city_a: int, city_b: int, state: str) -> tuple[Pa
         and partnership.ended < partnership.established
     ):
         raise RowRejected("the end is before the start")
-    partnership.slug = unique_partnership_slug(partnership)
-    partnership.save()
-    return partnership, True
-
-
-def unique_partnership_slug(partnership: Partnership) -> str:
     base = partnership.make_slug()
     slug, n = base, 2
-    while Partnership.objects.filter(slug=slug).exists():
+    while slug in writer.slugs:
         slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def cite(partnership: Partnership, source: Source, row: Row) -> None:
-    """The file is the source of what it brought; a row is cited once, however often run."""
-    Citation.objects.get_or_create(
-        source=source,
-        content_type_id=partnership_content_type(),
-        object_id=partnership.pk,
-        excerpt=row.excerpt,
-        defaults={"excerpt_en": row.excerpt_en, "locator": f"row {row.number}"},
-    )
+    partnership.slug = slug
+    writer.slugs.add(slug)
+    writer.pairs[(low, high, row.kind)] = partnership
+    writer.new_partnerships.append(partnership)
+    return partnership, True
 
 
 def partnership_content_type() -> int:

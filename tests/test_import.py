@@ -223,7 +223,8 @@ def test_wikidata_pairs_match_by_id_then_by_name_and_country() -> None:
     assert outcomes[2].city_a_match == "name"  # Rome, by label and country...
     assert City.objects.get(wikidata_id="Q220").name == "Rome"  # ...and now it has its id
     assert outcomes[5].result == "merged"  # Paris–Rome is Rome–Paris
-    assert outcomes[6].reason == "no country for Q999999999: cannot match or create it"
+    assert outcomes[6].reason == "no country for a side: cannot match or create it"
+    assert outcomes[6].notes == ["Q999999999"]
     assert outcomes[7].reason == "both sides are the same city"
     assert outcomes[8].reason == "item_a is not a Wikidata id"
     assert outcomes[9].reason == "a date-time without its precision: 1958-06-15T00:00:00Z"
@@ -279,3 +280,69 @@ def test_the_admin_import_is_for_staff_only(client: Any, django_user_model: Any)
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(django_user_model.objects.create_user("visitor", is_staff=True))
     assert client.get(url).status_code == 403
+
+
+# -- The shipped open data ---------------------------------------------------------------------
+
+P190 = DATA / "wikidata-p190-excerpt.csv"  # 31 rows of data/wikidata-p190/pairs.csv
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_wikidata_pairs_match_by_geonames_id_before_names() -> None:
+    report = import_partnerships(P190.read_text(encoding="utf-8"), "wikidata", "pairs.csv")
+    by_pair = {(o.city_a, o.city_b): o for o in report.outcomes if o.result != "rejected"}
+    tours = by_pair[("Tours", "Mülheim")]  # "Mülheim an der Ruhr" in the file
+    assert (tours.city_a_match, tours.city_b_match) == ("geonames", "geonames")
+    mulheim = City.objects.get(geonames_id=2867838)
+    assert mulheim.wikidata_id == "Q2899"  # the gazetteer city now carries the item's id
+    # A place outside the loaded gazetteer is created with the file's GeoNames id, so that
+    # loading a larger gazetteer later finds it instead of adding a second Obernkirchen.
+    obernkirchen = City.objects.get(wikidata_id="Q570427")
+    assert (obernkirchen.name, obernkirchen.geonames_id) == ("Obernkirchen", 2859532)
+    assert City.objects.get(wikidata_id="Q3935").country.code == "NA"  # Namibia, not missing
+    rejected = [o for o in report.outcomes if o.result == "rejected"]
+    assert [(o.row, o.reason, o.notes) for o in rejected] == [
+        (13, "no country for a side: cannot match or create it", ["São Paulo"])
+    ]
+
+
+@pytest.fixture
+def open_data(monkeypatch: Any) -> None:
+    from agreements.management.commands import load_open_data
+
+    monkeypatch.setattr(
+        load_open_data,
+        "OPEN_DATA",
+        [(str(P190), "wikidata"), (str(DATA / "twintowns-de-excerpt.csv"), "twintowns-de")],
+    )
+
+
+@pytest.mark.usefixtures("gazetteer", "open_data")
+def test_load_open_data_imports_both_files_published_then_skips_them() -> None:
+    out = io.StringIO()
+    call_command("load_open_data", stdout=out)
+    assert "wikidata-p190-excerpt.csv (wikidata)" in out.getvalue()
+    assert "twintowns-de-excerpt.csv (twintowns-de)" in out.getvalue()
+    assert Partnership.objects.count() == Partnership.objects.published().count() > 35
+    assert Source.objects.count() == 2
+    before = snapshot()
+    again = io.StringIO()
+    call_command("load_open_data", stdout=again)
+    assert again.getvalue().splitlines() == [
+        f"{P190}: already loaded",
+        f"{DATA / 'twintowns-de-excerpt.csv'}: already loaded",
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.usefixtures("gazetteer", "open_data")
+def test_load_open_data_imports_a_file_that_changed_since() -> None:
+    call_command("load_open_data", stdout=io.StringIO())
+    source = Source.objects.get(publisher="Wikidata")
+    source.note = "Imported from pairs.csv (SHA-256 0123456789abcdef…) with profile wikidata."
+    source.save()  # as if an older pairs.csv had been loaded
+    out = io.StringIO()
+    call_command("load_open_data", stdout=out)
+    assert "Imported: 0" in out.getvalue()  # the same rows: nothing new
+    assert "already loaded" in out.getvalue()  # the German excerpt
+    assert "SHA-256 0123456789abcdef" in Source.objects.get(pk=source.pk).note  # both kept

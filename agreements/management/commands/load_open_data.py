@@ -1,0 +1,59 @@
+"""The open data shipped in ``data/``, loaded published: what ``make run`` serves."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from agreements.importing import PROFILES, file_digest, import_partnerships
+from cities.models import Source
+
+# The Wikidata pairs first: their items come with ids (Wikidata, GeoNames) and trustworthy
+# coordinates, so the German list, matched by name, meets the cities they established.
+OPEN_DATA = [
+    ("data/wikidata-p190/pairs.csv", "wikidata"),
+    ("data/twintowns-de/TwinTowns_clean.csv", "twintowns-de"),
+]
+
+
+def already_loaded(profile_name: str, text: str) -> bool:
+    """Whether this very file was imported: its checksum is in its source's note."""
+    profile = PROFILES[profile_name]
+    notes = Source.objects.filter(
+        title=profile.source_title, publisher=profile.publisher
+    ).values_list("note", flat=True)
+    return any(f"SHA-256 {file_digest(text)}" in note for note in notes)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the open data shipped in data/ (Wikidata P190 pairs, the German twin-town "
+        "list), published. A file whose checksum is already recorded is skipped, so running "
+        "it again changes nothing and takes a moment."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--report-dir",
+            type=Path,
+            help="Write each file's per-row report (FILE.report.csv) into this directory.",
+        )
+
+    def handle(self, *args: Any, report_dir: Path | str | None = None, **options: Any) -> None:
+        for relative, profile in OPEN_DATA:
+            path = Path(settings.BASE_DIR) / relative
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"Cannot read {path}: {error}") from error
+            if already_loaded(profile, text):
+                self.stdout.write(f"{relative}: already loaded")
+                continue
+            report = import_partnerships(text, profile, path.name, publish=True)
+            for line in report.summary():
+                self.stdout.write(line)
+            if report_dir:
+                target = Path(report_dir) / f"{path.name}.report.csv"
+                target.write_text(report.csv(), encoding="utf-8")
+                self.stdout.write(f"Report: {target}")
