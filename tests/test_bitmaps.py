@@ -31,9 +31,9 @@ def test_a_filterset_given_other_records_counts_within_them(settings: Any) -> No
     partnerships) must not get the whole directory's counts, total or pages."""
     settings.FACET_BITMAPS = "sync"
     florence = CityFactory(country="IT")
-    for n in range(3):
+    for _ in range(3):
         PartnershipFactory(city_a=florence, city_b=CityFactory(country="FR"), kind="friendship")
-    for n in range(4):
+    for _ in range(4):
         PartnershipFactory(city_a=CityFactory(country="DE"), city_b=CityFactory(country="FR"))
     everything = Listing(PartnershipFilter(QueryDict(""), queryset=Partnership.objects.published()))
     assert everything.filterset.is_valid()
