@@ -272,10 +272,19 @@ def read_wikidata(raw: dict[str, str], number_: int) -> Row:
     row.ended = partial_date(raw.get("end", ""), raw.get("end_precision", ""))
     if row.ended:
         row.status = PartnershipStatus.ENDED
-    statement = f"{row.place_a.wikidata_id} P190 {row.place_b.wikidata_id}"  # type: ignore[union-attr]
-    dates = [(key, value) for key, value in raw.items() if key.startswith(("start", "end"))]
-    row.excerpt = statement + "".join(f"; {key}: {value}" for key, value in dates if value)
-    row.excerpt_en = f"Wikidata: {statement} (twinned administrative body)"
+    # What the statement says, in words: the file has no prose to quote.
+    sides = [
+        f"{place.label} ({place.wikidata_id})" if place.names else place.wikidata_id
+        for place in (row.place_a, row.place_b)
+        if place is not None
+    ]
+    qualifiers = [
+        f"{label}: {raw[key].lstrip('+').split('T')[0]}"
+        for key, label in (("start", "start time (P580)"), ("end", "end time (P582)"))
+        if raw.get(key)
+    ]
+    row.excerpt = " — twinned administrative body (P190) — ".join(sides)
+    row.excerpt += "".join(f"; {qualifier}" for qualifier in qualifiers)
     return row
 
 
@@ -329,12 +338,12 @@ def read_twintowns_de(raw: dict[str, str], number_: int) -> Row:
         trusted_geocode=False,
     )
     row.established = partial_date(raw.get("seit", ""))
-    row.excerpt = ", ".join(f"{key}={value}" for key, value in raw.items() if value)
-    since = f", since {raw['seit']}" if raw.get("seit") else ""
-    row.excerpt_en = (
-        f"{municipality} (Germany) – {partner} ({raw.get('country', '')}){since}; "
-        f"form {form}: {form_label}"
-    )
+    # A table, not prose: nothing to quote in German. The row in words, from its own columns
+    # (not the geocoder's place names, which are often wrong).
+    german_side = ", ".join(part for part in (municipality, raw.get("bundesland", "")) if part)
+    partner_country = raw.get("country", "") or raw.get("land", "")
+    since = f" since {raw['seit']}" if raw.get("seit") else ""
+    row.excerpt_en = f"{german_side}, Germany – {partner}, {partner_country}: {form_label}{since}"
     return row
 
 
@@ -889,7 +898,7 @@ class Writer:
                 object_id=partnership.pk,
                 excerpt=row.excerpt,
                 excerpt_en=row.excerpt_en,
-                locator=f"row {row.number}",
+                locator=f"{self.file_name}, row {row.number}"[-100:],
             )
             for partnership, row in self.new_citations
         ]

@@ -129,11 +129,14 @@ def test_german_rows_become_partnerships_matched_to_known_cities() -> None:
     # Altdorf b. Nürnberg is the gazetteer's Altdorf bei Nürnberg (1.1 km): one city, not two.
     altdorf = next(o for o in report.outcomes if o.city_a.startswith("Altdorf bei"))
     assert altdorf.city_a_match == "proximity"
-    # The file is the source of each partnership, the row its excerpt, in German.
+    # The file is the source of each partnership; the citation says what its row states.
     citation = Citation.objects.for_object(partnership).get()
     assert citation.source.publisher.startswith("Dominik Muench")
-    assert "partnergemeinde=Reims" in citation.excerpt
-    assert "form p: Partnerschaft (twinning)" in citation.excerpt_en
+    assert citation.excerpt == ""  # a table: no German prose to quote
+    assert citation.excerpt_en == (
+        "Aachen, Nordrhein-Westfalen, Germany – Reims, France: Partnerschaft (twinning) since 1967"
+    )
+    assert citation.locator == "TwinTowns_clean.csv, row 4"
     assert PartnershipFacet.objects.filter(record=partnership, facet="country").count() == 2
 
 
@@ -346,3 +349,28 @@ def test_load_open_data_imports_a_file_that_changed_since() -> None:
     assert "Imported: 0" in out.getvalue()  # the same rows: nothing new
     assert "already loaded" in out.getvalue()  # the German excerpt
     assert "SHA-256 0123456789abcdef" in Source.objects.get(pk=source.pk).note  # both kept
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_an_imported_partnership_page_cites_its_row_in_words_not_as_a_dump(client: Any) -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
+    import_partnerships(P190.read_text(encoding="utf-8"), "wikidata", "pairs.csv", publish=True)
+    aachen_reims = Partnership.objects.get(
+        city_a__name__in=["Aachen", "Reims"],
+        kind="sister_city",
+        city_b__name__in=["Aachen", "Reims"],
+    )
+    page = client.get(reverse("directory:partnership-detail", args=[aachen_reims.slug]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "municipality=" not in html and "plz=" not in html and "=Reims" not in html
+    assert "Aachen, Nordrhein-Westfalen, Germany – Reims, France: Partnerschaft" in html
+    assert "TwinTowns_clean.csv, row 4" in html
+    tours = Partnership.objects.get(
+        city_a__wikidata_id__in=["Q288", "Q2899"], city_b__wikidata_id__in=["Q288", "Q2899"]
+    )
+    html = client.get(reverse("directory:partnership-detail", args=[tours.slug])).content.decode()
+    statement = "Tours (Q288) — twinned administrative body (P190) — Mülheim an der Ruhr (Q2899)"
+    assert statement in html
+    assert "pairs.csv, row 25" in html
+    assert "item_a=" not in html and "Q288 P190" not in html
