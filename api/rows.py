@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -191,13 +191,17 @@ class RowShape:
     def build(self, chunk: list[Row], themes: Themes) -> Iterator[Row]:
         raise NotImplementedError
 
+    def annotations(self) -> dict[str, Any]:
+        """Values computed by the database, read with ``values``."""
+        return {}
+
     def stream(self, queryset: QuerySet) -> Iterator[Row]:
         """Every record of ``queryset`` in its order, read in chunks from one cursor."""
         themes: Themes = ThemesInOrder(queryset) if self.themed else NoThemes()
         values = (
             queryset.prefetch_related(None)
             .order_by(*total_order(queryset))
-            .values("pk", *self.values)
+            .values("pk", *self.values, **self.annotations())
             .iterator(chunk_size=CHUNK)
         )
         chunk: list[Row] = []
@@ -218,7 +222,7 @@ class RowShape:
             for row in queryset.prefetch_related(None)
             .order_by()
             .filter(pk__in=ids)
-            .values("pk", *self.values)
+            .values("pk", *self.values, **self.annotations())
         }
         chunk = [by_pk[pk] for pk in ids if pk in by_pk]
         themes: Themes = ThemesOf(self.model, ids) if self.themed else NoThemes()
@@ -322,7 +326,6 @@ class ProjectRows(RowShape):
         "end_precision",
         "end_as_written",
         "partnership__slug",
-        "partnership__publication_state",
         "network__slug",
         "description",
         "outputs",
@@ -332,6 +335,11 @@ class ProjectRows(RowShape):
     def __init__(self, request: HttpRequest | None) -> None:
         super().__init__(request)
         self.page = Links.pattern(request, "directory:project-detail")
+
+    def annotations(self) -> dict[str, Any]:
+        # Whether the partnership may be named: the query vocabulary's published(), read per row.
+        public = CulturalProject.objects.published_q("partnership__")
+        return {"partnership_public": ExpressionWrapper(public, output_field=BooleanField())}
 
     def cities_of(self, ids: Iterable[int]) -> dict[int, list[Row]]:
         """The cities of each project of a chunk, by name: one query per chunk."""
@@ -349,7 +357,7 @@ class ProjectRows(RowShape):
         for row in chunk:
             slug = row["slug"]
             # A draft partnership is not named, not even by its slug.
-            published = row["partnership__publication_state"] == "published"
+            published = row["partnership_public"]
             yield {
                 "slug": slug,
                 "url": self.page(slug),
