@@ -24,6 +24,7 @@ from cities.regions import REGIONS
 from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
+    STATUS_NOT_STATED,
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -138,7 +139,10 @@ class PartnershipFilter(FacetedFilterSet):
     )
     theme = ThemeFacetFilter(label=_("Theme"), choices=theme_choices, help_text=_("Theme slug."))
     kind = FacetFilter(label=_("Kind"), choices=PartnershipKind.choices)
-    status = FacetFilter(label=_("Status"), choices=PartnershipStatus.choices)
+    status = FacetFilter(
+        label=_("Status"),
+        choices=[*PartnershipStatus.choices, (STATUS_NOT_STATED, _("not stated by the sources"))],
+    )
     decade = FacetFilter(
         label=_("Established"),
         choices=DECADE_CHOICES,

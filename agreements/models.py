@@ -335,8 +335,8 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         rows: FacetRows = set()
         for pk, kind, status, established, city_a, city_b, country_a, country_b in records:
             rows.add((pk, "kind", kind))
-            if status:
-                rows.add((pk, "status", status))
+            # Most imported records say nothing of their status: counted, not left out.
+            rows.add((pk, "status", status or STATUS_NOT_STATED))
             if established:
                 rows.add((pk, "decade", decade_of(established.year)))
             for country in (country_a, country_b):
@@ -381,6 +381,10 @@ class PartnershipStatus(models.TextChoices):
     DORMANT = "dormant", _("dormant")
     SUSPENDED = "suspended", _("suspended")
     ENDED = "ended", _("ended")
+
+
+# The status facet's value for a partnership whose sources state no status.
+STATUS_NOT_STATED = "not_stated"
 
 
 class Partnership(ThemedRecord, Publishable, PartialDateModel):
