@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
-from cities.models import City, Network, NetworkMembership, PublishedRelations
+from cities.models import City, Network, NetworkMembership
 from cities.normalise import search_keys
 from cities.regions import region_of
 from common.dates import (
@@ -603,7 +603,7 @@ class AgreementStatus(models.TextChoices):
 _Record = TypeVar("_Record", bound=models.Model)
 
 
-class PartnershipRecordQuerySet(PublishedRelations, PublishableQuerySet[_Record]):
+class PartnershipRecordQuerySet(PublishableQuerySet[_Record]):
     """Agreements, meetings and projects: records of a partnership. One of a draft partnership
     would reveal the draft (its cities, its slug) through filters and pages, so it is public
     only with its partnership."""

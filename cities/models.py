@@ -30,7 +30,6 @@ from common.dates import (
     partial_date_fields,
 )
 from publishing.publication import (
-    PublicationState,
     Publishable,
     PublishableQuerySet,
     choices_constraint,
@@ -372,19 +371,7 @@ class MembershipRole(models.TextChoices):
     OBSERVER = "observer", _("observer")
 
 
-class PublishedRelations:
-    """The query vocabulary of a publishable record seen from another: for annotations and
-    joins over a relation, e.g.
-    ``Count("memberships", filter=NetworkMembership.objects.published_q("memberships__"))``.
-    """
-
-    def published_q(self, prefix: str = "") -> Q:
-        """``published()`` as a condition on the rows at the end of ``prefix`` (a method, not
-        a static one, so that managers offer it too)."""
-        return Q(**{f"{prefix}publication_state": PublicationState.PUBLISHED})
-
-
-class MembershipQuerySet(PublishedRelations, PublishableQuerySet["NetworkMembership"]):
+class MembershipQuerySet(PublishableQuerySet["NetworkMembership"]):
     def current(self) -> MembershipQuerySet:
         """Memberships that have not ended."""
         return self.filter(Q(until__isnull=True) | Q(until__gte=timezone.now().date()))

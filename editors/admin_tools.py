@@ -173,7 +173,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
             written = self.model.history.filter(history_type="+", history_user=request.user).values(
                 "id"
             )
-            return Q(publication_state=PublicationState.PUBLISHED) | Q(pk__in=written)
+            return self.model._default_manager.published_q() | Q(pk__in=written)
         return Q()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -31,7 +31,14 @@ _Record = TypeVar("_Record", bound=models.Model)
 
 class PublishableQuerySet(models.QuerySet[_Record]):
     def published(self) -> Self:
-        return self.filter(publication_state=PublicationState.PUBLISHED)
+        return self.filter(self.published_q())
+
+    def published_q(self, prefix: str = "") -> Q:
+        """``published()`` as a condition on the rows at the end of ``prefix``, for
+        annotations and joins over a relation, e.g.
+        ``Count("memberships", filter=NetworkMembership.objects.published_q("memberships__"))``
+        (a method, not a static one, so that managers offer it too)."""
+        return Q(**{f"{prefix}publication_state": PublicationState.PUBLISHED})
 
     def public(self) -> Self:
         """What the public site, API, exports, sitemap and feeds may show. For most records
