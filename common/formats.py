@@ -64,8 +64,16 @@ def number(value: Number | None, name: str | None = None, decimals: int | None =
     if value is None:
         return ""
     name = name or language()
+    if decimals is None and isinstance(value, int):
+        return _whole_number(value, name)  # counts: a few distinct ones per page, many pages
     pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
     text = format_decimal(value, format=pattern, locale=_locale(name), numbering_system="default")
+    return native_digits(text, name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_number(value: int, name: str) -> str:
+    text = format_decimal(value, locale=_locale(name), numbering_system="default")
     return native_digits(text, name)
 
 

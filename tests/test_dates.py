@@ -116,3 +116,15 @@ def test_a_city_page_writes_its_figures_in_the_pages_language(
     page = client.get(f"{prefix}{city.get_absolute_url()}").content.decode()
     assert population in page
     assert coordinates in page
+
+
+def test_counts_on_a_persian_page_are_written_in_persian_digits(client: Any) -> None:
+    import re
+
+    for _ in range(2):
+        PartnershipFactory(city_a=CityFactory(country="IT"), city_b=CityFactory(country="IR"))
+    page = client.get("/fa/partnerships/").content.decode()
+    heading = re.search(r'<h2[^>]*id="results-heading"[^>]*>(.*?)</h2>', page, re.S)
+    text = heading.group(1) if heading else page
+    assert "۲" in text and "2" not in re.sub(r"<[^>]+>", "", text)
+    assert re.search(r'<span class="count">۲</span>', page)  # the facet counts too
