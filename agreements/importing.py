@@ -2,17 +2,20 @@
 
 Every row of the file is accounted for: *imported* (a new partnership), *merged* (the
 partnership was already recorded; the file is added to its sources) or *rejected* with the
-reason. Cities are matched by identifier (Wikidata), then by name and country against the
-cities already known (the GeoNames gazetteer included; names in any script, alternate names,
-German exonyms in brackets), preferring the one nearest to the file's coordinates; a city is
-created only when nothing matches. The whole import is one transaction: it lands entirely or
-not at all, and a dry run rolls it back after reporting. Running it twice changes nothing.
+reason. Cities are matched by identifier (Wikidata, then GeoNames), then by name and country
+against the cities already known (the GeoNames gazetteer included; names in any script,
+alternate names, German exonyms in brackets), preferring the one nearest to the file's
+coordinates; a city is created only when nothing matches. Rows are matched in memory and what
+they add is written in bulk once all are read (``Writer``). The whole import is one
+transaction: it lands entirely or not at all, and a dry run rolls it back after reporting.
+Running it twice changes nothing.
 
 Profiles read the two kinds of file we know (``PROFILES``):
 
 - ``wikidata``: pairs of Wikidata items (``item_a,item_b``) with optional labels, country
-  codes and coordinates for each, and optional ``start``/``end`` with their precision
-  (``year``/``month``/``day`` or Wikidata's 9/10/11);
+  codes, coordinates and GeoNames ids for each (``data/wikidata-p190/pairs.csv``), and
+  optional ``start``/``end`` with their precision (``year``/``month``/``day`` or Wikidata's
+  9/10/11);
 - ``twintowns-de``: the German municipal partnerships (``data/twintowns-de``).
 """
 
