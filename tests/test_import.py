@@ -374,3 +374,19 @@ def test_an_imported_partnership_page_cites_its_row_in_words_not_as_a_dump(clien
     assert statement in html
     assert "pairs.csv, row 25" in html
     assert "item_a=" not in html and "Q288 P190" not in html
+
+
+@pytest.mark.usefixtures("gazetteer", "open_data")
+def test_load_open_data_adds_the_geonames_places_the_pairs_name_from_cities500() -> None:
+    assert not City.objects.filter(geonames_id=2859532).exists()  # not in cities15000
+    out = io.StringIO()
+    call_command("load_open_data", stdout=out)
+    # Obernkirchen and Karpacz (under 15,000 people), Windhoek (outside the test gazetteer).
+    assert "GeoNames places the file names, added from cities500: 3" in out.getvalue()
+    obernkirchen = City.objects.get(geonames_id=2859532)
+    # GeoNames' record, not one made from the file's label: population and other names.
+    assert obernkirchen.population and CityName.objects.filter(city=obernkirchen).exists()
+    assert obernkirchen.wikidata_id == "Q570427"  # matched by GeoNames id, then given its item
+    assert Partnership.objects.filter(city_b=obernkirchen).exists() or (
+        Partnership.objects.filter(city_a=obernkirchen).exists()
+    )

@@ -6,8 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agreements.importing import PROFILES, file_digest, import_partnerships
-from cities.models import Source
+from agreements.importing import PROFILES, file_digest, import_partnerships, read_rows
+from cities.gazetteer import Gazetteer, load_geonames
+from cities.models import City, Source
+from publishing.events import bulk_write
 
 # The Wikidata pairs first: their items come with ids (Wikidata, GeoNames) and trustworthy
 # coordinates, so the German list, matched by name, meets the cities they established.
@@ -24,6 +26,32 @@ def already_loaded(profile_name: str, text: str) -> bool:
         title=profile.source_title, publisher=profile.publisher
     ).values_list("note", flat=True)
     return any(f"SHA-256 {file_digest(text)}" in note for note in notes)
+
+
+def geonames_ids(text: str) -> set[int]:
+    """The GeoNames places a Wikidata pairs file names (``item_a_geonames_id``, …)."""
+    ids = set()
+    for _number, raw in read_rows(text):
+        for side in ("a", "b"):
+            value = raw.get(f"item_{side}_geonames_id", "")
+            if value.isdigit():
+                ids.add(int(value))
+    return ids
+
+
+def add_places(ids: set[int]) -> int:
+    """The places of GeoNames' cities500 that the file names and the gazetteer lacks (most of
+    its villages and towns are under the 15,000 people of the default gazetteer): loaded as
+    gazetteer cities, names and all, so that the import matches them by id instead of creating
+    them from a label. Returns how many were added."""
+    missing = ids - set(
+        City.objects.filter(geonames_id__in=ids).values_list("geonames_id", flat=True)
+    )
+    if not missing:
+        return 0
+    entries = [entry for entry in load_geonames("cities500") if entry["geonameid"] in missing]
+    with bulk_write():
+        return Gazetteer(entries).load().created
 
 
 class Command(BaseCommand):
@@ -50,6 +78,9 @@ class Command(BaseCommand):
             if already_loaded(profile, text):
                 self.stdout.write(f"{relative}: already loaded")
                 continue
+            if profile == "wikidata":
+                added = add_places(geonames_ids(text))
+                self.stdout.write(f"GeoNames places the file names, added from cities500: {added}")
             report = import_partnerships(text, profile, path.name, publish=True)
             for line in report.summary():
                 self.stdout.write(line)
