@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
 """The benchmark: Twinning as served in production, measured from outside over HTTP.
 
-Every scenario requests hundreds of *distinct* URLs, each once, so that caches help only as
-they would on the real site (a facet combination nobody asked for yet is computed). Beside
-the site's own pages it measures the floor (``/robots.txt``: the same middleware, no work)
-and Django's admin changelist over the same partnerships with the equivalent filters and
-facet counts, as a logged-in curator: the tool a user would otherwise reach for.
+``make bench`` (perf/bench.sh) serves the same database twice and runs this once per server:
 
-Prints a table (p50, p95, queries per request, ratio to the floor and to the admin) and
-writes the figures as JSON. Standard library only.
+- ``--mode uncached``: the server runs with ``PUBLIC_PAGE_CACHE=false``, so every request
+  builds its page (what a visitor gets for a filter combination nobody asked for yet). The
+  admin changelist and the CSV export are measured here only (no page cache serves them).
+- ``--mode cached``: the whole-page cache on, emptied before the run. Every scenario's
+  distinct URLs are requested once ("cached, first visit": a miss that also stores the
+  page), then once more ("cached, repeat visit": answered by the cache).
 
-    python perf/bench.py --base-url http://127.0.0.1:8002 --city SLUG --partnership SLUG \\
-        --user bench --password ... --json perf/results.json
+Beside the site's pages it measures the floor (``/robots.txt``: the same middleware, no
+work) and Django's admin changelist over the same partnerships with the equivalent filters,
+as a logged-in curator. Scenarios are drawn from a seeded generator over the facet values
+the API reports, so both runs request the same URLs.
+
+``--report`` reads both runs and the bitmap memory (perf/bitmap_memory.py), prints the table
+with its targets (met or not, by how much) and writes perf/results.json. Standard library
+only.
+
+    python perf/bench.py --mode uncached --base-url http://127.0.0.1:8002 --city SLUG \\
+        --cities-file FILE --partnership SLUG --user bench --password ... --out FILE
+    python perf/bench.py --report UNCACHED.json CACHED.json MEMORY.json --json perf/results.json
 """
 
 from __future__ import annotations
@@ -23,10 +33,12 @@ import os
 import random
 import re
 import statistics
+import string
 import threading
 import time
 import urllib.parse
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 # The browse page's facets and the admin's list_filter names for the same thing.
 ADMIN_EQUIVALENT = {
@@ -34,19 +46,32 @@ ADMIN_EQUIVALENT = {
     "status": "status__exact",
     "country": "city_a__country__exact",
 }
+BROWSE = ("browse, no facet", "browse, 1 facet", "browse, 2 facets", "browse, 3 facets")
+RECORDS = ("partnership page", "city page", "busiest city")
+ONE_LETTER = ("browse, one-letter q", "search, one-letter q")
+ADMIN_PAIRS = {
+    "browse, no facet": "admin changelist, no filter",
+    "browse, 1 facet": "admin changelist, 1 filter",
+    "browse, 3 facets": "admin changelist, 3 filters",
+    "browse, same filters as admin": "admin changelist, 3 filters",
+}
 
 
 @dataclass
 class Result:
     name: str
     urls: int
+    requests: int
     p50: float
     p95: float
+    p99: float
     mean: float
     queries: float
     server_p50: float
-    server_p95: float
+    server_p99: float
+    cpu_ms: float  # the server's CPU time per request (every worker's user + system)
     statuses: dict[str, int] = field(default_factory=dict)
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # the three slowest URLs
 
 
 class Client:
@@ -108,13 +133,30 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def measure(client: Client, name: str, paths: list[str]) -> Result:
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes: unlike latency, not stretched by other
+    work on the same cores."""
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])
+        except (OSError, ValueError, IndexError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(client: Client, name: str, paths: list[str], pids: list[int] = ()) -> Result:
+    cpu_before = cpu_seconds(list(pids))
     latencies, queries, server = [], [], []
     statuses: dict[str, int] = {}
+    timed: list[tuple[float, str]] = []
     for path in paths:
         status, headers, _body, elapsed = client.get(path)
         statuses[str(status)] = statuses.get(str(status), 0) + 1
         latencies.append(elapsed * 1000)
+        timed.append((round(elapsed * 1000, 1), path))
         queries.append(float(headers.get("X-Queries", "nan")))
         timing = re.search(r"dur=([0-9.]+)", headers.get("Server-Timing", ""))
         if timing:
@@ -122,13 +164,17 @@ def measure(client: Client, name: str, paths: list[str]) -> Result:
     return Result(
         name=name,
         urls=len(set(paths)),
+        requests=len(paths),
         p50=percentile(latencies, 0.5),
         p95=percentile(latencies, 0.95),
+        p99=percentile(latencies, 0.99),
         mean=statistics.fmean(latencies),
         queries=statistics.fmean(queries),
         server_p50=percentile(server, 0.5),
-        server_p95=percentile(server, 0.95),
+        server_p99=percentile(server, 0.99),
+        cpu_ms=(cpu_seconds(list(pids)) - cpu_before) * 1000 / max(1, len(paths)),
         statuses=statuses,
+        slowest=sorted(timed, reverse=True)[:3],
     )
 
 
@@ -143,7 +189,7 @@ def combinations(
 ) -> list[list[tuple[str, str]]]:
     """Distinct combinations of ``size`` facets with one value each, values weighted by use."""
     found: set[tuple[tuple[str, str], ...]] = set()
-    names = [name for name in values if values[name]]
+    names = sorted(name for name in values if values[name])
     attempts = 0
     while len(found) < count and attempts < count * 50:
         attempts += 1
@@ -165,23 +211,21 @@ def admin_combinations(
     return combinations(rng, usable, size, count)
 
 
-def throughput(
-    base: str, paths: list[str], connections: int, seconds: float, fresh: bool = False
-) -> float:
-    """Requests per second over ``paths`` from ``connections`` keep-alive clients. With
-    ``fresh``, every request is made new by an ignored parameter: no page cache answers."""
-    done = []
+def throughput(base: str, paths: list[str], connections: int, seconds: float) -> dict[str, Any]:
+    """Successful (200) responses per second over ``paths`` from ``connections`` keep-alive
+    clients, and every status seen."""
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def work(seed: int) -> None:
-        client, rng, count = Client(base), random.Random(seed), 0
+        client, rng, seen = Client(base), random.Random(seed), {}
         while time.monotonic() < deadline:
-            path = rng.choice(paths)
-            if fresh:
-                path += f"{'&' if '?' in path else '?'}fresh={seed}-{count}"
-            client.get(path)
-            count += 1
-        done.append(count)
+            status = str(client.get(rng.choice(paths))[0])
+            seen[status] = seen.get(status, 0) + 1
+        with lock:
+            for status, n in seen.items():
+                statuses[status] = statuses.get(status, 0) + n
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(connections)]
     started = time.monotonic()
@@ -189,7 +233,8 @@ def throughput(
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(done) / (time.monotonic() - started)
+    took = time.monotonic() - started
+    return {"per_second": statuses.get("200", 0) / took, "statuses": statuses}
 
 
 def rss_of(pids: list[int]) -> int:
@@ -247,25 +292,56 @@ def export_all(base: str, master: int | None) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base-url", default="http://127.0.0.1:8002")
-    parser.add_argument("--city", required=True, help="slug of the most connected city")
-    parser.add_argument("--partnership", required=True, help="slug of one partnership")
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--gunicorn-pid", type=int, default=0)
-    parser.add_argument("--combinations", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", default="perf/results.json")
-    args = parser.parse_args()
+def load_average() -> str:
+    """The machine's load (1, 5, 15 minutes): other work on the same cores shows here."""
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
+def scenarios(args: argparse.Namespace, client: Client) -> list[tuple[str, list[str], int]]:
+    """(name, distinct paths, how many times the uncached run repeats them)."""
     rng = random.Random(args.seed)
-    base, n = args.base_url, args.combinations
-    client = Client(base)
+    n = args.combinations
     values = facet_values(client)
     listing = json.loads(client.get("/api/v1/partnerships/?page_size=500")[2])
     slugs = [row["slug"] for row in listing["results"]]
     words = sorted({slug.split("-")[0] for slug in slugs if len(slug.split("-")[0]) >= 3})
+    with open(args.cities_file) as listed:
+        cities = [line.strip() for line in listed if line.strip()][:n]
+
+    def query(combo: list[tuple[str, str]]) -> str:
+        return urllib.parse.urlencode(combo)
+
+    def search(word: str) -> str:
+        return "/search/?" + urllib.parse.urlencode({"q": word[: rng.randint(3, 6)]})
+
+    one = combinations(rng, values, 1, n)
+    two = combinations(rng, values, 2, n)
+    three = combinations(rng, values, 3, n)
+    api = combinations(rng, values, 2, n + 50)[-n:]  # others than the browse pages' pairs
+    letters = string.ascii_lowercase
+    sampled = rng.sample(words, min(n, len(words)))
+    # The busiest city in each language: four distinct pages of the same cost.
+    busiest = [f"{prefix}/cities/{args.city}/" for prefix in ("", "/it", "/fa", "/vi")]
+    return [
+        ("floor (robots.txt)", ["/robots.txt"], n),
+        ("browse, no facet", [f"/partnerships/?page={p}" for p in range(1, n + 1)], 1),
+        ("browse, 1 facet", [f"/partnerships/?{query(c)}" for c in one], 1),
+        ("browse, 2 facets", [f"/partnerships/?{query(c)}" for c in two], 1),
+        ("browse, 3 facets", [f"/partnerships/?{query(c)}" for c in three], 1),
+        ("browse, one-letter q", [f"/partnerships/?q={letter}" for letter in letters], 1),
+        ("search, one-letter q", [f"/search/?q={letter}" for letter in letters], 1),
+        ("search, 3-6 letters", [search(word) for word in sampled], 1),
+        ("partnership page", [f"/partnerships/{slug}/" for slug in slugs[:n]], 1),
+        ("city page", [f"/cities/{slug}/" for slug in cities], 1),
+        ("busiest city", busiest, 12),
+        ("API list with facets", [f"/api/v1/partnerships/?{query(c)}" for c in api], 1),
+    ]
+
+
+def admin_scenarios(args: argparse.Namespace, client: Client) -> list[tuple[str, list[str]]]:
+    rng = random.Random(args.seed + 1)
+    values, n = facet_values(client), args.admin_urls
 
     def query(combo: list[tuple[str, str]]) -> str:
         return urllib.parse.urlencode(combo)
@@ -273,107 +349,252 @@ def main() -> None:
     def admin_query(combo: list[tuple[str, str]]) -> str:
         return urllib.parse.urlencode([(ADMIN_EQUIVALENT[name], value) for name, value in combo])
 
-    def search(word: str) -> str:
-        return "/search/?" + urllib.parse.urlencode({"q": word[: rng.randint(3, 6)]})
-
-    one = combinations(rng, values, 1, n)
-    three = combinations(rng, values, 3, n)
-    two = combinations(rng, values, 2, n)
-    admin_one = admin_combinations(rng, values, 1, n)
-    admin_three = admin_combinations(rng, values, 3, n)
-    scenarios: list[tuple[str, list[str]]] = [
-        ("floor (robots.txt)", ["/robots.txt"] * n),
-        ("browse, no facet", [f"/partnerships/?page={p}" for p in range(1, n + 1)]),
-        ("browse, 1 facet", [f"/partnerships/?{query(c)}" for c in one]),
-        ("browse, 3 facets", [f"/partnerships/?{query(c)}" for c in three]),
-        ("search", [search(word) for word in rng.sample(words, min(n, len(words)))]),
-        # A distinct (ignored) parameter each time: the page cache never answers.
-        ("most connected city, uncached", [f"/cities/{args.city}/?b={i}" for i in range(50)]),
-        ("most connected city, cached", [f"/cities/{args.city}/"] * 50),
-        ("partnership page", [f"/partnerships/{slug}/" for slug in slugs[:n]]),
-        ("API list with facets", [f"/api/v1/partnerships/?{query(c)}" for c in two]),
+    one = admin_combinations(rng, values, 1, n)
+    three = admin_combinations(rng, values, 3, n)
+    changelist = "/admin/agreements/partnership/"
+    return [
+        ("admin changelist, no filter", [f"{changelist}?p={p}" for p in range(1, n + 1)]),
+        ("admin changelist, 1 filter", [f"{changelist}?{admin_query(c)}" for c in one]),
+        ("admin changelist, 3 filters", [f"{changelist}?{admin_query(c)}" for c in three]),
+        ("browse, same filters as admin", [f"/partnerships/?{query(c)}" for c in three]),
     ]
+
+
+def run(args: argparse.Namespace) -> None:
+    base = args.base_url
+    client = Client(base)
+    planned = scenarios(args, client)
     # Warm-up, as on a running site: every worker builds its facet bitmaps (in a background
-    # thread; the database answers meanwhile). Pages beyond the measured ones, so that no
-    # measured URL is cached by it.
-    warm_until = time.monotonic() + 20
-    page = n + 1
+    # thread; the database answers meanwhile). Listing pages beyond the measured ones, so
+    # that no measured URL is cached by it.
+    warm_until = time.monotonic() + args.warm_up
+    page = args.combinations + 1
     while time.monotonic() < warm_until:
         client.get(f"/partnerships/?page={page}")
         client.get(f"/api/v1/projects/?page={page % 50 + 60}")
         page += 1
-    results = [measure(client, name, paths) for name, paths in scenarios]
-    admin = Client(base)
-    admin.login(args.user, args.password)
-    changelist = "/admin/agreements/partnership/"
-    admin_scenarios = [
-        ("admin changelist, no filter", [f"{changelist}?p={p}" for p in range(1, n // 4 + 1)]),
-        ("admin changelist, 1 filter", [f"{changelist}?{admin_query(c)}" for c in admin_one]),
-        ("admin changelist, 3 filters", [f"{changelist}?{admin_query(c)}" for c in admin_three]),
-        ("browse, same filters as admin", [f"/partnerships/?{query(c)}" for c in admin_three]),
-    ]
-    results += [measure(admin, name, paths) for name, paths in admin_scenarios]
-    floor = results[0]
-    browse_mix = [path for name, paths in scenarios[1:4] for path in paths]
-    rate = {
-        "floor": throughput(base, ["/robots.txt"], 16, 20),
-        "browse mix": throughput(base, browse_mix, 16, 20),
-        "browse mix, every URL new": throughput(base, browse_mix, 16, 20, fresh=True),
+    pids = worker_pids(args.gunicorn_pid) if args.gunicorn_pid else []
+    out: dict[str, Any] = {
+        "mode": args.mode,
+        "load_average_before": load_average(),
+        "workers": len(pids),
+        "worker_rss_mb": [rss_of([pid]) / 2**20 for pid in pids],
     }
-    export = export_all(base, args.gunicorn_pid or None)
-    by_name = {result.name: result for result in results}
-    admin_pairs = {
-        "browse, no facet": "admin changelist, no filter",
-        "browse, 1 facet": "admin changelist, 1 filter",
-        "browse, 3 facets": "admin changelist, 3 filters",
-        "browse, same filters as admin": "admin changelist, 3 filters",
-    }
-    columns = (
-        "URLs",
-        "p50 ms",
-        "p95 ms",
-        "server p50",
-        "server p95",
-        "queries",
-        "× floor",
-        "admin ×",
-    )
-    widths = (5, 8, 8, 10, 10, 8, 8, 8)
-    print(f"{'scenario':34} " + " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)))
-    for result in results:
-        versus = admin_pairs.get(result.name)
-        speedup = f"{by_name[versus].p50 / result.p50:.1f}" if versus else ""
+    first, repeat = [], []
+    for name, paths, times in planned:
+        if args.mode == "uncached":
+            first.append(measure(client, name, paths * times, pids))
+        else:  # each distinct URL once (a miss), then once more (a hit); the floor as it is
+            asked = paths * times if len(paths) == 1 else paths
+            first.append(measure(client, name, asked, pids))
+            repeat.append(measure(client, name, asked, pids))
         print(
-            f"{result.name:34} {result.urls:5d} {result.p50:8.1f} {result.p95:8.1f} "
-            f"{result.server_p50:10.1f} {result.server_p95:10.1f} {result.queries:8.1f} "
-            f"{result.p50 / floor.p50:8.1f} {speedup:>8}"
+            f"  {args.mode}: {name}: p50 {first[-1].p50:.1f} ms, p99 {first[-1].p99:.1f} ms, "
+            f"server CPU {first[-1].cpu_ms:.1f} ms a request"
         )
-    print(
-        f"throughput, 16 connections: floor {rate['floor']:.0f}/s, browse mix "
-        f"{rate['browse mix']:.0f}/s ({rate['browse mix'] / rate['floor']:.0%} of the floor; "
-        "its URLs were each requested once above), every URL new "
-        f"{rate['browse mix, every URL new']:.0f}/s "
-        f"({rate['browse mix, every URL new'] / rate['floor']:.0%})"
+    browse_mix = [path for name, paths, _ in planned if name in BROWSE for path in paths]
+    out["throughput"] = {
+        "floor": throughput(base, ["/robots.txt"], args.connections, args.seconds),
+        "browse mix": throughput(base, browse_mix, args.connections, args.seconds),
+    }
+    if args.mode == "uncached" and args.admin_urls:
+        admin = Client(base)
+        admin.login(args.user, args.password)
+        for name, paths in admin_scenarios(args, client):
+            first.append(measure(admin, name, paths, pids))
+    if args.mode == "uncached":
+        out["export"] = export_all(base, args.gunicorn_pid or None)
+    out["load_average_after"] = load_average()
+    out["worker_rss_mb_after"] = [rss_of([pid]) / 2**20 for pid in pids]
+    out["first"] = [asdict(result) for result in first]
+    out["repeat"] = [asdict(result) for result in repeat]
+    with open(args.out, "w") as written:
+        json.dump(out, written, indent=2)
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def verdict(value: float, limit: float, higher_is_better: bool = False) -> str:
+    met = value >= limit if higher_is_better else value <= limit
+    if met:
+        return "met"
+    return f"missed by {value / limit:.1f}×" if not higher_is_better else "missed"
+
+
+def report(args: argparse.Namespace) -> None:
+    uncached_path, cached_path, memory_path = args.report
+    with open(uncached_path) as f:
+        uncached = json.load(f)
+    with open(cached_path) as f:
+        cached = json.load(f)
+    memory: dict[str, Any] = {}
+    if os.path.exists(memory_path):
+        with open(memory_path) as f:
+            memory = json.load(f)
+    off = {r["name"]: r for r in uncached["first"]}
+    on = {r["name"]: r for r in cached["first"]}
+    warm = {r["name"]: r for r in cached["repeat"]}
+    print()
+    print("Page cache OFF (uncached): every page built. ON, first visit: each distinct URL asked")
+    print("once (a miss that stores it). ON, repeat visit: the same URLs again (cache hits).")
+    header = (
+        f"{'scenario':31} {'URLs':>5} │ {'OFF p50':>8} {'p99':>7} {'srv p99':>7} {'queries':>7}"
+        f" {'CPU ms':>6} │ {'ON p50':>7} {'p99':>7} │ {'repeat p50':>10} {'p99':>6} │"
+        f" {'admin ÷':>7}"
     )
+    print(header)
+    print("─" * len(header))
+    for name, result in off.items():
+        line = (
+            f"{name:31} {result['urls']:5d} │ {result['p50']:8.1f} {result['p99']:7.1f} "
+            f"{result['server_p99']:7.1f} {result['queries']:7.1f} {result.get('cpu_ms', 0):6.1f} │"
+        )
+        if name in on:
+            line += f" {on[name]['p50']:7.1f} {on[name]['p99']:7.1f} │"
+            line += f" {warm[name]['p50']:10.1f} {warm[name]['p99']:6.1f} │"
+        else:
+            line += f" {'':>7} {'':>7} │ {'':>10} {'':>6} │"
+        if name in ADMIN_PAIRS and ADMIN_PAIRS[name] in off:
+            line += f" {off[ADMIN_PAIRS[name]]['p50'] / result['p50']:6.1f}×"
+        print(line)
+        bad = {s: n for s, n in result["statuses"].items() if s != "200"}
+        if bad:
+            print(f"{'':31}       (statuses other than 200: {bad})")
+
+    def share(run: dict[str, Any]) -> tuple[float, float, float]:
+        floor = run["throughput"]["floor"]["per_second"]
+        mix = run["throughput"]["browse mix"]["per_second"]
+        return floor, mix, mix / floor if floor else 0.0
+
+    off_floor, off_mix, off_share = share(uncached)
+    on_floor, on_mix, on_share = share(cached)
     print(
-        f"CSV export: {export['rows']:.0f} rows, {export['megabytes']:.1f} MB in "
-        f"{export['seconds']:.1f} s, server memory growth {export['memory_growth_mb']:.0f} MB"
+        f"\nThroughput, {args.connections} connections, browse mix (0–3 facets), 200s only:"
+        f"\n  page cache OFF: floor {off_floor:.0f}/s, browse {off_mix:.0f}/s ({off_share:.0%})"
+        f"\n  page cache ON (every URL asked twice before): floor {on_floor:.0f}/s, browse "
+        f"{on_mix:.0f}/s ({on_share:.0%})"
     )
+    for run_ in (uncached, cached):
+        print(
+            f"load average during the {run_['mode']} run: {run_.get('load_average_before')} "
+            f"at the start, {run_.get('load_average_after')} at the end ({os.cpu_count()} cores)"
+        )
+    export = uncached.get("export", {})
+    if export:
+        print(
+            f"CSV export: {export['rows']:.0f} rows, {export['megabytes']:.1f} MB in "
+            f"{export['seconds']:.1f} s, server memory growth {export['memory_growth_mb']:.0f} MB"
+        )
+    rss = uncached.get("worker_rss_mb_after") or []
+    if rss:
+        print(
+            f"Served workers' RSS after the uncached run: {', '.join(f'{m:.0f}' for m in rss)} MB"
+        )
+    if memory:
+        print(
+            f"Bitmaps at {memory['records']:,} records ({memory['how']}): "
+            f"memory() {memory['memory_mb']:.1f} MB, "
+            f"process RSS growth {memory['rss_delta_mb']:.1f} MB"
+        )
+
+    worst = max(BROWSE, key=lambda name: off[name]["p50"])
+    worst99 = max(BROWSE, key=lambda name: off[name]["p99"])
+    record = max(RECORDS, key=lambda name: off[name]["p99"])
+    letter = max(ONE_LETTER, key=lambda name: off[name]["p99"])
+    queries = {name: round(off[name]["queries"], 1) for name in BROWSE + RECORDS + ONE_LETTER}
+
+    def figure(name: str, key: str) -> str:
+        return f"{off[name][key]:.1f} ms ({name})"
+
+    targets = [
+        ("browse p50 ≤ 15 ms", figure(worst, "p50"), off[worst]["p50"], 15),
+        (
+            "browse p99 ≤ 60 ms",
+            figure(worst99, "p99"),
+            off[worst99]["p99"],
+            60,
+        ),
+        (
+            "browse throughput ≥ 15% of floor",
+            f"{off_share:.1%} ({off_mix:.0f} of {off_floor:.0f}/s)",
+            off_share,
+            0.15,
+        ),
+        (
+            "record pages p99 ≤ 60 ms",
+            figure(record, "p99"),
+            off[record]["p99"],
+            60,
+        ),
+        (
+            "one-letter q ≤ 100 ms (p99)",
+            figure(letter, "p99"),
+            off[letter]["p99"],
+            100,
+        ),
+    ]
+    if memory:
+        targets.append(
+            ("bitmap memory ≤ 20 MB", f"{memory['memory_mb']:.1f} MB", memory["memory_mb"], 20)
+        )
+    print("\nTargets (page cache OFF):")
+    checked = []
+    for what, shown, value, limit in targets:
+        higher = "throughput" in what
+        if higher:
+            status = "met" if value >= limit else f"missed ({value / limit:.0%} of the target)"
+        else:
+            status = verdict(value, limit)
+        checked.append({"target": what, "result": shown, "status": status})
+        print(f"  {what:36} {shown:44} {status}")
+    print(f"  queries per page (uncached): {queries}")
     with open(args.json, "w") as out:
         json.dump(
             {
-                "scenarios": [asdict(result) for result in results],
-                "throughput_per_second": rate,
-                "export": export,
+                "uncached": uncached,
+                "cached": cached,
+                "bitmap_memory": memory,
+                "targets": checked,
+                "queries": queries,
                 "admin_speedup": {
-                    name: by_name[admin].p50 / by_name[name].p50
-                    for name, admin in admin_pairs.items()
+                    name: off[admin]["p50"] / off[name]["p50"]
+                    for name, admin in ADMIN_PAIRS.items()
+                    if name in off and admin in off
                 },
             },
             out,
             indent=2,
         )
     print(f"figures written to {args.json}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mode", choices=("uncached", "cached"))
+    parser.add_argument("--report", nargs=3, metavar=("UNCACHED", "CACHED", "MEMORY"))
+    parser.add_argument("--base-url", default="http://127.0.0.1:8002")
+    parser.add_argument("--city", help="slug of the most connected city")
+    parser.add_argument("--cities-file", help="city slugs, one a line (the city pages)")
+    parser.add_argument("--partnership", help="slug of one partnership")
+    parser.add_argument("--user")
+    parser.add_argument("--password")
+    parser.add_argument("--gunicorn-pid", type=int, default=0)
+    parser.add_argument("--combinations", type=int, default=200)
+    parser.add_argument("--admin-urls", type=int, default=50)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warm-up", type=float, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", help="this run's figures (--mode)")
+    parser.add_argument("--json", default="perf/results.json")
+    args = parser.parse_args()
+    if args.report:
+        report(args)
+    elif args.mode:
+        run(args)
+    else:
+        parser.error("give --mode or --report")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,10 @@ if [ "$have" -lt "$PARTNERSHIPS" ]; then
   psql -h 127.0.0.1 -U postgres -d "$DB" -qc "VACUUM ANALYZE" >&2
 fi
 $BIN/python manage.py collectstatic --noinput -v0
-$BIN/gunicorn twinning.wsgi:application --bind "127.0.0.1:$PORT" \
+# No control socket: gunicorn's default one (~/.gunicorn/gunicorn.ctl) is one path for every
+# gunicorn of the user, so a command meant for another instance could reach this one (a
+# benchmark server was stopped mid-run by a signal from elsewhere once; only its PID stops it now).
+$BIN/gunicorn twinning.wsgi:application --bind "127.0.0.1:$PORT" --no-control-socket \
   --workers "${WEB_CONCURRENCY:-5}" --daemon --pid ".perf-gunicorn-$PORT.pid" \
   --access-logfile /dev/null --error-logfile ".perf-gunicorn-$PORT.log"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 0.2; done
