@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${DB:-twinning_overload}
 PORT=${PORT:-8002}
-DATA=${DATA:-/work/shared/data/twintowns-de/TwinTowns_clean.csv}
+DATA=${DATA:-data/twintowns-de/TwinTowns_clean.csv}
 BIN=.venv/bin
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export SECRET_KEY=perf-only-not-secret DEBUG=false ALLOWED_HOSTS=127.0.0.1,localhost
