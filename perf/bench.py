@@ -37,6 +37,7 @@ import string
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -147,7 +148,7 @@ def cpu_seconds(pids: list[int]) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(client: Client, name: str, paths: list[str], pids: list[int] = ()) -> Result:
+def measure(client: Client, name: str, paths: list[str], pids: Sequence[int] = ()) -> Result:
     cpu_before = cpu_seconds(list(pids))
     latencies, queries, server = [], [], []
     statuses: dict[str, int] = {}
@@ -219,7 +220,8 @@ def throughput(base: str, paths: list[str], connections: int, seconds: float) ->
     deadline = time.monotonic() + seconds
 
     def work(seed: int) -> None:
-        client, rng, seen = Client(base), random.Random(seed), {}
+        client, rng = Client(base), random.Random(seed)
+        seen: dict[str, int] = {}
         while time.monotonic() < deadline:
             status = str(client.get(rng.choice(paths))[0])
             seen[status] = seen.get(status, 0) + 1
