@@ -7,6 +7,7 @@ without this app knowing the other exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -89,6 +90,18 @@ class CityQuerySet(models.QuerySet["City"]):
         name so that this module does not import them.
         """
         return self.filter(Q(geonames_id__isnull=False) | Q(pk__in=self.in_public_records()))
+
+    def public_ids(self, ids: Iterable[int]) -> set[int]:
+        """Which of the cities ``ids`` are public (:meth:`public`), in two queries. Asked as
+        one, the OR of the gazetteer test and the records' subquery makes PostgreSQL run the
+        subquery once per city: 20 s for a search matching 26,000 cities, 0.2 s this way."""
+        ids = list(ids)
+        found = set(self.filter(pk__in=ids, geonames_id__isnull=False).values_list("pk", flat=True))
+        rest = [pk for pk in ids if pk not in found]
+        if rest:
+            named = self.filter(pk__in=rest).filter(pk__in=self.in_public_records())
+            found.update(named.values_list("pk", flat=True))
+        return found
 
     def in_public_records(self) -> Any:
         """The ids of the cities named by a public record (see :meth:`public`): the

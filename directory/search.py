@@ -56,7 +56,7 @@ def city_tiers(key: str) -> list[set[int]]:
     for city_id, name_key in rows:
         best[city_id] = min(best.get(city_id, 2), tier_of(key, name_key))
     # Cities that exist only for drafts are neither found nor counted.
-    shown = set(City.objects.public().filter(pk__in=list(best)).values_list("pk", flat=True))
+    shown = City.objects.public_ids(best)
     tiers: list[set[int]] = [set(), set(), set()]
     for city_id, tier in best.items():
         if city_id in shown:
