@@ -103,15 +103,18 @@ class CityQuerySet(models.QuerySet["City"]):
         city = OuterRef("pk")
         partnerships = partnership.objects.public()
         meetings = meeting.objects.public()
-        return (
-            Exists(partnerships.filter(city_a=city))
-            | Exists(partnerships.filter(city_b=city))
-            | Exists(NetworkMembership.objects.public().filter(city=city))
-            | Exists(organization.objects.public().filter(city=city))
-            | Exists(meetings.filter(place=city))
-            | Exists(meetings.filter(cities=city))
-            | Exists(project.objects.public().filter(cities=city))
-        )
+        condition = Q()
+        for records in (
+            partnerships.filter(city_a=city),
+            partnerships.filter(city_b=city),
+            NetworkMembership.objects.public().filter(city=city),
+            organization.objects.public().filter(city=city),
+            meetings.filter(place=city),
+            meetings.filter(cities=city),
+            project.objects.public().filter(cities=city),
+        ):
+            condition |= Q(Exists(records))
+        return condition
 
     def public_ids(self, ids: Iterable[int]) -> set[int]:
         """Which of the cities ``ids`` are public (:meth:`public`), in two queries. Asked as
