@@ -16,11 +16,13 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from pyroaring import AbstractBitMap
 
 from cities.filters import COUNTRY_CHOICES, _country_label
 from cities.models import City, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
+from publishing.bitmaps import Bitmaps
 from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
@@ -122,6 +124,7 @@ class PartnershipFilter(FacetedFilterSet):
     facet_index = PartnershipFacet
     bitmap_universe = staticmethod(lambda: Partnership.objects.published())
     bitmap_order = ("slug",)
+    bitmap_facets = ("city",)
 
     q = SearchFilter(
         method="search", help_text=_("A name of either city, in any language or script.")
@@ -199,6 +202,13 @@ class PartnershipFilter(FacetedFilterSet):
             cities = City.objects.matching(value).order_by().values("pk")
             return queryset.involving_any(cities)  # type: ignore[attr-defined]
         return queryset.involving_any(ids)  # type: ignore[attr-defined]
+
+    def bitmap_mask(self, name: str, value: Any, bitmaps: Bitmaps) -> AbstractBitMap | None:
+        """A search: the union of the matching cities' partnerships ("city" facet), one
+        query for the cities' ids however many match."""
+        if name != "q" or "city" not in bitmaps.facets:
+            return None
+        return bitmaps.any_of("city", map(str, City.objects.matching_ids(value)))
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["name"]))

@@ -344,6 +344,10 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
                 if region := region_of(country):
                     rows.add((pk, "region", region))
             rows.add((pk, "pair", "-".join(sorted([country_a, country_b]))))
+            # Not a filter of its own: a search by name unites its matching cities' records
+            # from these (``PartnershipFilter.bitmap_mask``), however many cities match.
+            rows.add((pk, "city", str(city_a)))
+            rows.add((pk, "city", str(city_b)))
             rows |= {(pk, "theme", slug) for slug in themes[pk]}
             ends = (networks[city_a], networks[city_b])
             for slug in networks[city_a].keys() | networks[city_b].keys():

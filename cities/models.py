@@ -36,7 +36,7 @@ from publishing.publication import (
     choices_constraint,
 )
 
-from .normalise import search_key, search_keys
+from .normalise import name_lookup, search_key, search_keys
 from .regions import REGIONS, region_of
 
 wikidata_id_validator = RegexValidator(
@@ -46,31 +46,32 @@ wikidata_id_validator = RegexValidator(
 
 class CityQuerySet(models.QuerySet["City"]):
     def matching(self, text: str) -> CityQuerySet:
-        """Cities whose name, in any stored language or script, contains ``text``."""
+        """Cities whose name, in any stored language or script, contains ``text`` (one letter:
+        starts with it, ``normalise.name_lookup``)."""
         key = search_key(text)
         if not key:
             return self.none()
         # Two semi-joins, each served by its trigram index on PostgreSQL, rather than a join of
         # every city with its names and a DISTINCT over the lot.
         return self.filter(
-            Q(search_key__contains=key)
-            | Q(pk__in=CityName.objects.filter(search_key__contains=key).values("city_id"))
+            Q(**name_lookup("search_key", key))
+            | Q(pk__in=CityName.objects.filter(**name_lookup("search_key", key)).values("city_id"))
         )
 
-    def matching_ids(self, text: str, limit: int) -> list[int]:
+    def matching_ids(self, text: str, limit: int | None = None) -> list[int]:
         """The ids of up to ``limit`` cities :meth:`matching` ``text``, as a UNION of the two
         lookups: each reads its trigram index, where the ``OR`` reads every city."""
         key = search_key(text)
         if not key:
             return []
-        names = CityName.objects.filter(search_key__contains=key).order_by()
+        names = CityName.objects.filter(**name_lookup("search_key", key)).order_by()
         ids = (
-            self.filter(search_key__contains=key)
+            self.filter(**name_lookup("search_key", key))
             .order_by()
             .values_list("pk", flat=True)
             .union(names.values_list("city_id", flat=True))
         )
-        return list(ids[:limit])
+        return list(ids if limit is None else ids[:limit])
 
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())

@@ -75,6 +75,21 @@ def search_keys(*texts: str, limit: int = 400) -> str:
     return ("|" + "|".join(keys) + "|")[:limit] if keys else ""
 
 
+# A shorter key matches names by their start only: one letter is in most names (19,000 of the
+# 39,000 cities contain an "e"), and nobody looks for everything that contains it.
+MIN_ANYWHERE = 2
+
+
+def name_lookup(column: str, key: str) -> dict[str, str]:
+    """The lookup of names that contain ``key``, or for a one-letter key, start with it
+    (``column`` holds one key, or several between bars when it ends in ``keys``)."""
+    if len(key) >= MIN_ANYWHERE:
+        return {f"{column}__contains": key}
+    if column.endswith("keys"):
+        return {f"{column}__contains": f"|{key}"}
+    return {f"{column}__startswith": key}
+
+
 def match_rank(column: str, key: str) -> Case:
     """0 for an exact name, 1 for a name that starts with ``key``, 2 for one that contains it.
 

@@ -12,26 +12,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
+from pyroaring import BitMap
 
+from agreements.filters import PartnershipFilter
 from agreements.models import CulturalProject, Partnership, Person
 from cities.models import City, CityName, Network, local_names
-from cities.normalise import match_rank
+from cities.normalise import match_rank, name_lookup
+from publishing.bitmaps import Bitmaps
 
 SECTION_SIZE = 10
-# A shorter key matches names by their start only: one letter is in most names (19,000 of the
-# 39,000 cities contain an "e", and counting their partnerships took a second), and nobody
-# looks for everything that contains it.
-MIN_ANYWHERE = 2
-
-
-def containing(column: str, key: str) -> dict[str, str]:
-    """The lookup of names that contain ``key``, or for a one-letter key, start with it
-    (``column`` holds one key, or several between bars when it ends in ``keys``)."""
-    if len(key) >= MIN_ANYWHERE:
-        return {f"{column}__contains": key}
-    if column.endswith("keys"):
-        return {f"{column}__contains": f"|{key}"}
-    return {f"{column}__startswith": key}
 
 
 def tier_of(key: str, name_key: str) -> int:
@@ -46,10 +36,10 @@ def city_tiers(key: str) -> list[set[int]]:
     """Matching city ids by how well they match: exact names, starts of names, any part."""
     best: dict[int, int] = {}
     rows: Iterable[tuple[int, str]] = [
-        *City.objects.filter(**containing("search_key", key))
+        *City.objects.filter(**name_lookup("search_key", key))
         .order_by()
         .values_list("pk", "search_key"),
-        *CityName.objects.filter(**containing("search_key", key))
+        *CityName.objects.filter(**name_lookup("search_key", key))
         .order_by()
         .values_list("city_id", "search_key"),
     ]
@@ -82,8 +72,25 @@ def involving(ids: set[int]) -> QuerySet[Partnership]:
     )
 
 
+def partnerships_from_bitmaps(
+    bitmaps: Bitmaps, tiers: list[set[int]], partnerships: QuerySet[Partnership]
+) -> tuple[list[Partnership], int]:
+    """The first partnerships of the cities tier after tier, and how many there are, from the
+    "city" facet's bitmaps (whose bits follow the slugs): however many cities match, no list
+    of their ids goes to the database."""
+    found: list[int] = []
+    shown = BitMap()  # the earlier tiers' partnerships, all shown before the next tier's
+    for ids in tiers:
+        bits = bitmaps.any_of("city", map(str, ids)) - shown
+        if len(found) < SECTION_SIZE:
+            found.extend(bitmaps.page(bits, 0, SECTION_SIZE - len(found)))
+        shown |= bits
+    rows = partnerships.in_bulk(found)
+    return [rows[pk] for pk in found if pk in rows], len(shown)
+
+
 def ranked(queryset: QuerySet, column: str, key: str, *order: Any) -> tuple[list[Any], int]:
-    matches = queryset.filter(**containing(column, key)).annotate(rank=match_rank(column, key))
+    matches = queryset.filter(**name_lookup(column, key)).annotate(rank=match_rank(column, key))
     return list(matches.order_by("rank", *order)[:SECTION_SIZE]), matches.count()
 
 
@@ -111,8 +118,14 @@ def sections(key: str, partnerships: QuerySet[Partnership]) -> list[tuple[str, l
         seen.update(row.pk for row in rows)
         return rows
 
-    partnership_rows = first_of_tiers(tiers, partnerships_of)
-    partnership_count = involving(all_cities).count() if all_cities else 0
+    bitmaps = PartnershipFilter(QueryDict(), queryset=Partnership.objects.published()).bitmaps()
+    if bitmaps is not None and "city" in bitmaps.facets:
+        partnership_rows, partnership_count = partnerships_from_bitmaps(
+            bitmaps, tiers, partnerships
+        )
+    else:
+        partnership_rows = first_of_tiers(tiers, partnerships_of)
+        partnership_count = involving(all_cities).count() if all_cities else 0
     projects = ranked(CulturalProject.objects.public(), "search_keys", key, "title")
     networks = ranked(Network.objects.all(), "search_keys", key, "name")
     people = ranked(Person.objects.published(), "search_keys", key, "name")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from agreements.filters import PartnershipFilter, ProjectFilter
 from agreements.models import CulturalProject, Partnership, Theme
+from cities.models import City
 from publishing.facets import Listing
 
 from .factories import (
@@ -131,7 +132,7 @@ def counts_both_ways(
             st.tuples(st.just("decade"), st.sampled_from(["1950", "1960", "1970", "2020"])),
             st.tuples(st.just("theme"), st.sampled_from(["music", "museums", "arts", "crafts"])),
             st.tuples(st.just("region"), st.sampled_from(["southern-europe", "western-europe"])),
-            st.tuples(st.just("q"), st.sampled_from(["town 1", "firenze", "nothing"])),
+            st.tuples(st.just("q"), st.sampled_from(["town 1", "firenze", "nothing", "f", "o"])),
             st.tuples(st.just("pair"), st.sampled_from(["FR-IT", "DE-IR"])),
         ),
         max_size=4,
@@ -150,6 +151,21 @@ def test_bitmap_counts_equal_database_counts(
     in_order = list(filterset.qs.order_by("slug").values_list("pk", flat=True))
     assert filterset.page_ids(0, 7) == in_order[:7]
     assert filterset.page_ids(5, 7) == in_order[5:12]
+
+
+@pytest.mark.usefixtures("records")
+def test_a_one_letter_search_matches_names_by_their_start(settings: Any, client: Any) -> None:
+    # "F" finds Firenze (Town 0's Italian name); "o" is in every "Town" but starts none.
+    florence = City.objects.get(name="Town 0")
+    expected = Partnership.objects.published().involving(florence).count()
+    for mode in ("sync", "off"):
+        settings.FACET_BITMAPS = mode
+        found = client.get("/partnerships/?q=F").context["page"]
+        assert found.paginator.count == expected > 0
+        assert {p.pk for p in found} <= set(
+            Partnership.objects.involving(florence).values_list("pk", flat=True)
+        )
+        assert client.get("/partnerships/?q=o").context["page"].paginator.count == 0
 
 
 @pytest.mark.usefixtures("records")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import slugify
 
 from agreements.models import Meeting, Partnership, PartnershipFacet, Theme
 from cities.models import City
@@ -233,6 +234,27 @@ def test_search_puts_exact_names_before_partial_ones(client: Any) -> None:
     response = client.get(reverse("directory:search"), {"q": "rome"})
     cities = next(s for s in response.context["sections"] if s["name"] == "cities")
     assert [c.name for c in cities["results"]] == ["Rome", "Romeo", "Piazza Rome"]
+
+
+@pytest.mark.parametrize("bitmaps", ["sync", "off"])
+def test_search_lists_the_partnerships_of_exact_names_first(
+    client: Any, settings: Any, bitmaps: str
+) -> None:
+    settings.FACET_BITMAPS = bitmaps
+    rome, romeo, piazza = (
+        CityFactory(name=name, slug=slugify(name), geonames_id=n)
+        for n, name in enumerate(["Rome", "Romeo", "Piazza Rome"], start=1)
+    )
+    # Slugs that sort against the tiers: the exact name's partnership still comes first.
+    PartnershipFactory(city_a=piazza, city_b=CityFactory(name="Aarau"), slug="a-piazza")
+    PartnershipFactory(city_a=romeo, city_b=CityFactory(name="Bern"), slug="b-romeo")
+    PartnershipFactory(city_a=rome, city_b=CityFactory(name="Zug"), slug="z-rome")
+    PartnershipFactory(city_a=rome, city_b=romeo, slug="y-rome-romeo")
+    PartnershipFactory(city_a=rome, city_b=CityFactory(name="Chur"), publication_state="draft")
+    response = client.get(reverse("directory:search"), {"q": "rome"})
+    found = next(s for s in response.context["sections"] if s["name"] == "partnerships")
+    assert [p.slug for p in found["results"]] == ["y-rome-romeo", "z-rome", "b-romeo", "a-piazza"]
+    assert found["count"] == 4
 
 
 def test_search_never_returns_drafts(client: Any) -> None:
