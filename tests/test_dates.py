@@ -128,3 +128,14 @@ def test_counts_on_a_persian_page_are_written_in_persian_digits(client: Any) -> 
     text = heading.group(1) if heading else page
     assert "۲" in text and "2" not in re.sub(r"<[^>]+>", "", text)
     assert re.search(r'<span class="count">۲</span>', page)  # the facet counts too
+
+
+@pytest.mark.parametrize(("prefix", "summary"), [("/fa", "نمایش همه (۱۲)"), ("", "Show all (12)")])
+def test_a_long_facet_offers_all_its_options_in_the_pages_digits(
+    client: Any, prefix: str, summary: str
+) -> None:
+    # Twelve countries: eight are listed, the others behind "Show all (12)".
+    for country in ["IT", "IR", "FR", "DE", "ES", "PT", "PL", "AT", "BE", "NL", "SE", "DK"]:
+        PartnershipFactory(city_a=CityFactory(country=country), city_b=CityFactory(country="IT"))
+    page = client.get(f"{prefix}/partnerships/").content.decode()
+    assert f"<summary>{summary}</summary>" in page

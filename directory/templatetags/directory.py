@@ -21,6 +21,7 @@ from django.utils.translation import gettext, ngettext
 from agreements.models import PartnershipKind, PartnershipStatus
 from cities.filters import country_names
 from common.dates import PartialDate
+from common.formats import number
 
 register = template.Library()
 
@@ -139,7 +140,9 @@ def facet_option_items(facet: Any) -> list[OptionItem]:
 def show_all(count: int) -> str:
     """The summary that opens a facet's options past the first few (text; the template
     escapes it)."""
-    return ngettext("Show all %(count)d", "Show all %(count)d", count) % {"count": count}
+    return ngettext("Show all (%(shown)s)", "Show all (%(shown)s)", count) % {
+        "shown": number(count)
+    }
 
 
 @dataclass(frozen=True)
