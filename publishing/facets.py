@@ -142,7 +142,9 @@ class FacetChoiceField(forms.MultipleChoiceField):
         # 6.7 ms, perf/internals.py): a fifth of the uncached browse page's budget.
         result = copy.copy(self)
         memo[id(self)] = result
-        result.widget = copy.deepcopy(self.widget, memo)
+        # Nor does the widget copy them: Django's sets them again, which normalises them.
+        result.widget = copy.copy(self.widget)
+        result.widget.attrs = self.widget.attrs.copy()
         result.error_messages = self.error_messages.copy()
         result.validators = self.validators[:]
         return result
@@ -230,6 +232,9 @@ def clean_query(data: QueryDict) -> QueryDict:
     return cleaned
 
 
+_FORM_CLASSES: dict[tuple[type, tuple[str, ...]], type[forms.Form]] = {}
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet with a facet index and facet counts.
 
@@ -239,6 +244,17 @@ class FacetedFilterSet(django_filters.FilterSet):
     facet_index: Any  # the listing's concrete FacetRow model
     # Options per facet, sorted by count; a searchable facet shows all its options.
     visible_options = 8
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form of this FilterSet's filters, built once per process as a declared form
+        is. django-filter builds a new form class for every FilterSet, and with it a field
+        for every filter, each normalising its choices (250 countries, 130 decades)
+        (perf/internals.py)."""
+        key = (type(self), tuple(self.filters))
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            form_class = _FORM_CLASSES[key] = super().get_form_class()
+        return form_class
 
     @property
     def form(self) -> forms.Form:
