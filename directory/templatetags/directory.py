@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 
 from agreements.models import PartnershipKind, PartnershipStatus
 from cities.filters import country_names
+from common import formats
 from common.dates import PartialDate
 from common.formats import number
 
@@ -109,7 +110,7 @@ COUNT_SLOT = mark_safe("<!--count-->")
 _OPTIONS: dict[tuple[str, str, bool, str], str] = {}
 
 
-def _option_html(facet: Any, option: Any) -> str:
+def _option_html(facet: Any, option: Any, language: str) -> str:
     key = (facet.name, option.value, option.selected, str(option.label))
     html = _OPTIONS.get(key)
     if html is None:
@@ -117,13 +118,14 @@ def _option_html(facet: Any, option: Any) -> str:
             _OPTIONS.clear()
         context = {"facet": facet, "option": option, "count": COUNT_SLOT}
         html = _OPTIONS[key] = render_to_string("includes/facet_option.html", context)
-    return html.replace(COUNT_SLOT, number(int(option.count)))
+    return html.replace(COUNT_SLOT, number(int(option.count), language))
 
 
 @register.simple_tag
 def facet_option_lists(facet: Any) -> OptionLists:
     """A facet's options, ready for includes/facet_options.html."""
-    items = [_option_html(facet, option) for option in facet.options]
+    language = formats.language()
+    items = [_option_html(facet, option, language) for option in facet.options]
     return OptionLists(
         first=mark_safe("".join(items[:VISIBLE_OPTIONS])),  # noqa: S308  # rendered templates
         rest=mark_safe("".join(items[VISIBLE_OPTIONS:])),  # noqa: S308
