@@ -49,7 +49,10 @@ MAX_QUERY_LENGTH = 200
 
 
 def _decade_label(decade: int) -> str:
-    return gettext("%(decade)ss") % {"decade": decade}
+    """A decade as the language names it, in its digits: "1990s", "anni 1990", "دههٔ ۱۹۹۰"."""
+    from common.formats import native_digits
+
+    return gettext("%(decade)ss") % {"decade": native_digits(str(decade))}
 
 
 # Fixed choices are lists (documented as enums in the API schema), their labels translated
