@@ -211,7 +211,7 @@ class PartnershipFilter(FacetedFilterSet):
         query for the cities' ids however many match."""
         if name != "q" or "city" not in bitmaps.facets:
             return None
-        return bitmaps.any_of("city", map(str, City.objects.matching_ids(value)))
+        return bitmaps.any_of_ids("city", City.objects.matching_ids(value))
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["name"]))

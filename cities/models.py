@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from pyroaring import FrozenBitMap
 from simple_history.models import HistoricalRecords
 
 from common.dates import (
@@ -30,6 +31,7 @@ from common.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
+from publishing.caching import cached
 from publishing.publication import (
     Publishable,
     PublishableQuerySet,
@@ -117,17 +119,38 @@ class CityQuerySet(models.QuerySet["City"]):
             condition |= Q(Exists(records))
         return condition
 
+    IDS_INLINE = 1000  # more ids than this are looked up in public_id_bitmap()
+
     def public_ids(self, ids: Iterable[int]) -> set[int]:
-        """Which of the cities ``ids`` are public (:meth:`public`), in two queries. Asked as
-        one, the OR of the gazetteer test and the records' subquery makes PostgreSQL run the
-        subquery once per city: 20 s for a search matching 26,000 cities, 0.2 s this way."""
+        """Which of the cities ``ids`` are public (:meth:`public`). A few: in two queries
+        (asked as one, the OR of the gazetteer test and the records' subquery makes
+        PostgreSQL run the subquery once per city). Thousands (a one-letter search): from
+        :meth:`public_id_bitmap`."""
         ids = list(ids)
+        if not ids:
+            return set()
+        if len(ids) > self.IDS_INLINE:
+            public = self.public_id_bitmap()
+            return {pk for pk in ids if pk in public}
         found = set(self.filter(pk__in=ids, geonames_id__isnull=False).values_list("pk", flat=True))
         rest = [pk for pk in ids if pk not in found]
-        if rest:
-            named = self.filter(pk__in=rest).filter(pk__in=self.in_public_records())
+        if rest:  # an indexed EXISTS per kind of record for each (milliseconds)
+            named = self.filter(pk__in=rest).filter(self.named_by_public_records())
             found.update(named.values_list("pk", flat=True))
         return found
+
+    def public_id_bitmap(self) -> FrozenBitMap:
+        """The ids of every public city, read once per read version (``publishing.caching``):
+        for thousands of cities at once, where asking the database about a list of their
+        ids cost 0.3-1.6 s a query at 200,000 partnerships (the union of every record's
+        cities, read once, 0.9 s)."""
+
+        def compute() -> bytes:
+            gazetteer = self.filter(geonames_id__isnull=False).values_list("pk", flat=True)
+            named = self.in_public_records()
+            return FrozenBitMap([*gazetteer, *(pk for pk in named if pk is not None)]).serialize()
+
+        return FrozenBitMap.deserialize(cached("public-cities", (), compute))
 
     def in_public_records(self) -> Any:
         """The ids of the cities named by a public record (see :meth:`public`): the

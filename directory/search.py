@@ -8,17 +8,19 @@ Rome, Georgia); partnerships follow the rank of their best-matching city.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import QueryDict
-from pyroaring import BitMap
+from pyroaring import AbstractBitMap, BitMap
 
 from agreements.filters import PartnershipFilter
 from agreements.models import CulturalProject, Partnership, Person
 from cities.models import City, CityName, Network, local_names
-from cities.normalise import match_rank, name_lookup
+from cities.normalise import MIN_ANYWHERE, match_rank, name_lookup
 from publishing.bitmaps import Bitmaps
 
 SECTION_SIZE = 10
@@ -32,26 +34,66 @@ def tier_of(key: str, name_key: str) -> int:
     return 2
 
 
-def city_tiers(key: str) -> list[set[int]]:
-    """Matching city ids by how well they match: exact names, starts of names, any part."""
+@dataclass
+class CityMatches:
+    tiers: list[set[int]]  # public matching ids: exact names, starts of names, any part
+    order: dict[int, tuple[float, str]]  # each city's place in its tier: population, name
+
+    def first(self, size: int = SECTION_SIZE) -> list[City]:
+        """The first cities, tier after tier, each by population, then name."""
+        first: list[int] = []
+        for ids in self.tiers:
+            if len(first) < size:
+                first += heapq.nsmallest(size - len(first), ids, key=self.order.__getitem__)
+        found = City.objects.prefetch_related(local_names()).in_bulk(first)
+        return [found[pk] for pk in first]
+
+
+def city_matches(key: str, partnered: AbstractBitMap | None = None) -> CityMatches:
+    """The public cities a name matches, ranked.
+
+    One pass over the matching names, and the matching cities' population and name read
+    with them, not asked again by id: the only cities whose public status is asked of the
+    database are those neither in the gazetteer (public) nor in ``partnered`` (from the
+    partnership bitmaps: sides of a published partnership). A one-letter search matches
+    28,000 cities at 200,000 partnerships; asking which of them are public, or ordering
+    them, given their ids as a list took 0.3-1.6 s a query.
+    """
     best: dict[int, int] = {}
-    rows: Iterable[tuple[int, str]] = [
-        *City.objects.filter(**name_lookup("search_key", key))
+    order: dict[int, tuple[float, str]] = {}
+    gazetteer = BitMap()
+    own = name_lookup("search_key", key)
+    names = CityName.objects.filter(**name_lookup("search_key", key)).order_by()
+    columns = ("pk", "search_key", "geonames_id", "population", "name")
+    one_letter = len(key) < MIN_ANYWHERE  # every name found starts with it
+
+    def tier(name_key: str) -> int:
+        return (0 if name_key == key else 1) if one_letter else tier_of(key, name_key)
+
+    for pk, name_key, geonames_id, population, name in [
+        *City.objects.filter(**own).order_by().values_list(*columns),
+        *City.objects.filter(pk__in=names.values("city_id"))
+        .exclude(**own)
         .order_by()
-        .values_list("pk", "search_key"),
-        *CityName.objects.filter(**name_lookup("search_key", key))
-        .order_by()
-        .values_list("city_id", "search_key"),
-    ]
-    for city_id, name_key in rows:
-        best[city_id] = min(best.get(city_id, 2), tier_of(key, name_key))
+        .values_list(*columns),
+    ]:
+        if pk not in order:
+            best[pk] = tier(name_key) if name_key else 2
+            order[pk] = (-(population or -1), name)
+            if geonames_id is not None:
+                gazetteer.add(pk)
+    for city_id, name_key in names.values_list("city_id", "search_key"):
+        if best.get(city_id):
+            best[city_id] = min(best[city_id], tier(name_key))
+    matched = BitMap(best)
+    known = matched & (gazetteer | partnered) if partnered is not None else gazetteer
     # Cities that exist only for drafts are neither found nor counted.
-    shown = City.objects.public_ids(best)
+    shown = set(known) | City.objects.public_ids(matched - known)
     tiers: list[set[int]] = [set(), set(), set()]
-    for city_id, tier in best.items():
+    for city_id, rank in best.items():
         if city_id in shown:
-            tiers[tier].add(city_id)
-    return tiers
+            tiers[rank].add(city_id)
+    return CityMatches(tiers, order)
 
 
 def first_of_tiers(tiers: list[set[int]], fetch: Any, size: int = SECTION_SIZE) -> list[Any]:
@@ -65,7 +107,7 @@ def first_of_tiers(tiers: list[set[int]], fetch: Any, size: int = SECTION_SIZE) 
     return found
 
 
-def involving(ids: set[int]) -> QuerySet[Partnership]:
+def involving(ids: Iterable[int]) -> QuerySet[Partnership]:
     ids_list = list(ids)
     return Partnership.objects.published().filter(
         Q(city_a_id__in=ids_list) | Q(city_b_id__in=ids_list)
@@ -81,7 +123,7 @@ def partnerships_from_bitmaps(
     found: list[int] = []
     shown = BitMap()  # the earlier tiers' partnerships, all shown before the next tier's
     for ids in tiers:
-        bits = bitmaps.any_of("city", map(str, ids)) - shown
+        bits = bitmaps.any_of_ids("city", ids) - shown
         if len(found) < SECTION_SIZE:
             found.extend(bitmaps.page(bits, 0, SECTION_SIZE - len(found)))
         shown |= bits
@@ -90,22 +132,24 @@ def partnerships_from_bitmaps(
 
 
 def ranked(queryset: QuerySet, column: str, key: str, *order: Any) -> tuple[list[Any], int]:
-    matches = queryset.filter(**name_lookup(column, key)).annotate(rank=match_rank(column, key))
-    return list(matches.order_by("rank", *order)[:SECTION_SIZE]), matches.count()
+    """The first matches and how many there are, in one query (the count as a window over
+    the matches): a one-letter search reads every project's names, once instead of twice."""
+    matches = queryset.filter(**name_lookup(column, key)).annotate(
+        rank=match_rank(column, key), matches=Window(Count("pk"))
+    )
+    first = list(matches.order_by("rank", *order)[:SECTION_SIZE])
+    return first, first[0].matches if first else 0
 
 
 def sections(key: str, partnerships: QuerySet[Partnership]) -> list[tuple[str, list[Any], int]]:
     """(name, first results, count) for each kind of record that matches."""
-    tiers = city_tiers(key)
+    bitmaps = PartnershipFilter(QueryDict(), queryset=Partnership.objects.published()).bitmaps()
+    if bitmaps is None or "city" not in bitmaps.facets:
+        bitmaps = None
+    matches = city_matches(key, bitmaps.numeric_values("city") if bitmaps else None)
+    tiers = matches.tiers
     all_cities = set().union(*tiers)
-    cities = first_of_tiers(
-        tiers,
-        lambda ids, limit: (
-            City.objects.filter(pk__in=list(ids))
-            .prefetch_related(local_names())
-            .order_by(F("population").desc(nulls_last=True), "name")[:limit]
-        ),
-    )
+    cities = matches.first()
     seen: set[int] = set()
 
     def partnerships_of(ids: set[int], limit: int) -> list[Partnership]:
@@ -118,8 +162,7 @@ def sections(key: str, partnerships: QuerySet[Partnership]) -> list[tuple[str, l
         seen.update(row.pk for row in rows)
         return rows
 
-    bitmaps = PartnershipFilter(QueryDict(), queryset=Partnership.objects.published()).bitmaps()
-    if bitmaps is not None and "city" in bitmaps.facets:
+    if bitmaps is not None:
         partnership_rows, partnership_count = partnerships_from_bitmaps(
             bitmaps, tiers, partnerships
         )

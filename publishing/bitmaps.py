@@ -56,6 +56,22 @@ class Bitmaps:
                 found.add(bits[at])
         return found
 
+    def numeric_values(self, facet: str) -> FrozenBitMap:
+        """The values of a facet of ids (a partnership's cities) as a bitmap of those ids,
+        built on first use: which of 28,000 cities have records is one intersection."""
+        memo = self.__dict__.setdefault("_numeric_values", {})
+        if facet not in memo:
+            memo[facet] = FrozenBitMap(int(value) for value in self.values.get(facet, {}))
+        return memo[facet]
+
+    def any_of_ids(self, facet: str, ids: Iterable[int]) -> BitMap:
+        """:meth:`any_of` for a facet of ids given as numbers (28,000 cities of a search)."""
+        memo = self.__dict__.setdefault("_by_id", {})
+        if facet not in memo:
+            memo[facet] = {int(value): bits for value, bits in self.values.get(facet, {}).items()}
+        by_id = memo[facet]
+        return BitMap.union(BitMap(), *(by_id[pk] for pk in ids if pk in by_id))
+
     def any_of(self, facet: str, values: Iterable[str]) -> BitMap:
         by_value = self.values.get(facet, {})
         return BitMap.union(BitMap(), *(by_value[v] for v in values if v in by_value))

@@ -111,3 +111,20 @@ def test_a_meeting_names_no_draft_participant_on_its_page_or_its_partnerships(
         assert "Embassy" in text, url
         assert "Open Delegate" in text, url
         assert "Draft Delegate" not in text, url
+
+
+@pytest.mark.parametrize("inline", [1000, 0])  # 0: every lookup goes through the bitmap
+def test_which_cities_are_public_is_the_same_by_id_or_from_the_bitmap(
+    monkeypatch: Any, inline: int
+) -> None:
+    from cities.models import City, CityQuerySet
+
+    monkeypatch.setattr(CityQuerySet, "IDS_INLINE", inline)
+    gazetteer = CityFactory(geonames_id=3176959)
+    partnered, draft_only, member, nothing = CityFactory.create_batch(4)
+    PartnershipFactory(city_a=partnered)
+    PartnershipFactory(city_a=draft_only, publication_state=DRAFT)
+    MembershipFactory(city=member)
+    MembershipFactory(city=nothing, publication_state=DRAFT)
+    ids = [city.pk for city in (gazetteer, partnered, draft_only, member, nothing)]
+    assert City.objects.public_ids(ids) == {gazetteer.pk, partnered.pk, member.pk}
