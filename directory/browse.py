@@ -93,7 +93,10 @@ def browse(
         page = paginate(request, listing)
         facets = listing.facets()
         active = any(facet.selected for facet in facets)
+        # A card puts first the side in the countries filtered by (directory.partnership_cards).
+        countries = filterset.form.cleaned_data.get("country")
         context.update(page=page, facets=facets, active=active, errors=[])
+        context.setdefault("cards_about", set(countries or ()))
     else:
         status = 400
         errors = [

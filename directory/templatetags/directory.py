@@ -19,6 +19,8 @@ from django.utils.translation import gettext, ngettext
 
 from agreements.models import PartnershipKind, PartnershipStatus
 from cities.filters import country_names
+from cities.models import City
+from cities.normalise import search_key
 from common import formats
 from common.dates import PartialDate
 from common.formats import number
@@ -160,20 +162,49 @@ class Card:
     themes: list[str]
 
 
+def display_key(city: Any) -> str:
+    """How a city sorts by the name a page shows: its name in the page's language if stored."""
+    names = getattr(city, "local_names", None)
+    return search_key(names[0].name if names else city.name)
+
+
+def in_order(partnership: Any, about: Any = None) -> tuple[Any, Any]:
+    """A partnership's two cities in the order a list shows them: first the side the list is
+    about (``about``: a city, or country codes, e.g. the browse page's country filter), else
+    in alphabetical order of their names as shown ("Aabenraa – Kaltenkirchen"). The records
+    store them by id, which reads as random in a list sorted by name."""
+    first, second = partnership.city_a, partnership.city_b
+    if isinstance(about, City):
+        if second.pk == about.pk:
+            return second, first
+        if first.pk == about.pk:
+            return first, second
+    elif about:
+        ours = str(first.country) in about, str(second.country) in about
+        if ours == (False, True):
+            return second, first
+        if ours == (True, False):
+            return first, second
+    return (second, first) if display_key(second) < display_key(first) else (first, second)
+
+
 @register.simple_tag
-def partnership_cards(partnerships: Any) -> list[Card]:
+def partnership_cards(partnerships: Any, about: Any = None) -> list[Card]:
+    """The cards of ``partnerships``, each with the side the list is about first (see
+    :func:`in_order`)."""
     names = country_names(translation.get_language() or settings.LANGUAGE_CODE)
     kinds = {value: str(label) for value, label in PartnershipKind.choices}
     statuses = {value: str(label) for value, label in PartnershipStatus.choices}
     cards = []
     for partnership in partnerships:
-        country_a, country_b = str(partnership.city_a.country), str(partnership.city_b.country)
+        one, other = in_order(partnership, about)
+        country_a, country_b = str(one.country), str(other.country)
         established = partnership.established_when
         cards.append(
             Card(
                 url=partnership.get_absolute_url(),
-                city_a=city_name(partnership.city_a),
-                city_b=city_name(partnership.city_b),
+                city_a=city_name(one),
+                city_b=city_name(other),
                 country_a=names.get(country_a, country_a),
                 country_b="" if country_b == country_a else names.get(country_b, country_b),
                 kind=kinds.get(partnership.kind, partnership.kind),

@@ -1,0 +1,46 @@
+"""A card names first the city the list is about, else the two in alphabetical order."""
+
+import re
+from typing import Any
+
+import pytest
+
+from .factories import CityFactory, CityNameFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def card_titles(html: str) -> list[str]:
+    titles = re.findall(r'<h3 class="card-title"><a [^>]*>(.*?)</a></h3>', html, re.S)
+    return [re.sub(r"<[^>]+>", "", title) for title in titles]
+
+
+def test_unfiltered_cards_list_the_two_cities_alphabetically(client: Any) -> None:
+    # Stored in the order of their ids: Kaltenkirchen first.
+    kaltenkirchen = CityFactory(name="Kaltenkirchen", country="DE")
+    aabenraa = CityFactory(name="Aabenraa", country="DK")
+    PartnershipFactory(city_a=kaltenkirchen, city_b=aabenraa)
+    assert card_titles(client.get("/partnerships/").content.decode()) == [
+        "Aabenraa – Kaltenkirchen"
+    ]
+
+
+def test_a_card_filtered_by_country_names_that_countrys_city_first(client: Any) -> None:
+    aabenraa = CityFactory(name="Aabenraa", country="DK")
+    kaltenkirchen = CityFactory(name="Kaltenkirchen", country="DE")
+    PartnershipFactory(city_a=aabenraa, city_b=kaltenkirchen)
+    html = client.get("/partnerships/?country=DE").content.decode()
+    assert card_titles(html) == ["Kaltenkirchen – Aabenraa"]
+    html = client.get("/partnerships/?country=DK").content.decode()
+    assert card_titles(html) == ["Aabenraa – Kaltenkirchen"]
+
+
+def test_the_alphabetical_order_is_that_of_the_names_the_page_shows(client: Any) -> None:
+    # Geneva before Genoa in English; Genova before Ginevra in Italian.
+    genoa = CityFactory(name="Genoa", country="IT")
+    CityNameFactory(city=genoa, name="Genova", language="it", is_preferred=True)
+    geneva = CityFactory(name="Geneva", country="CH")
+    CityNameFactory(city=geneva, name="Ginevra", language="it", is_preferred=True)
+    PartnershipFactory(city_a=genoa, city_b=geneva)
+    assert card_titles(client.get("/partnerships/").content.decode()) == ["Geneva – Genoa"]
+    assert card_titles(client.get("/it/partnerships/").content.decode()) == ["Genova – Ginevra"]
