@@ -380,6 +380,114 @@ PROFILES = {
 }
 
 
+# -- A file with neither profile: its columns mapped by the user ------------------------------
+
+# What a column may be mapped to (``--map city_a=Stadt``): the two cities, their countries
+# (names in English or ISO codes), optionally coordinates and GeoNames or Wikidata ids, and
+# the partnership's year (or date), kind and status.
+MAPPABLE = {
+    "city_a": "the first city's name",
+    "country_a": "the first city's country (English name or ISO code)",
+    "city_b": "the second city's name",
+    "country_b": "the second city's country (English name or ISO code)",
+    "latitude_a": "the first city's latitude",
+    "longitude_a": "the first city's longitude",
+    "latitude_b": "the second city's latitude",
+    "longitude_b": "the second city's longitude",
+    "geonames_a": "the first city's GeoNames id",
+    "geonames_b": "the second city's GeoNames id",
+    "wikidata_a": "the first city's Wikidata id (Q…)",
+    "wikidata_b": "the second city's Wikidata id (Q…)",
+    "established": "the year or date it was established (1998, 1998-05, 1998-05-01)",
+    "kind": "its kind (sister city, friendship, cooperation, institutional, or their codes)",
+    "status": "its status (proposed, active, dormant, ended, or their codes)",
+}
+REQUIRED = ("city_a", "country_a", "city_b", "country_b")
+
+
+def choice_value(choices: Any, value: str, what: str) -> str:
+    """A kind or status from its code ("sister_city") or English label ("sister city")."""
+    value = value.strip()
+    if not value:
+        return ""
+    wanted = value.casefold().replace("-", " ").replace("_", " ")
+    for code, label in choices.choices:
+        labels = {
+            code.replace("_", " "),
+            str(label).casefold(),
+            *str(label).casefold().split(" / "),
+        }
+        if wanted in labels:
+            return str(code)
+    raise RowRejected(f"unknown {what}: {value}")
+
+
+def mapped_reader(mapping: dict[str, str]) -> Any:
+    """A reader of rows whose columns ``mapping`` names (field -> column)."""
+
+    def column(raw: dict[str, str], field: str) -> str:
+        return raw.get(mapping[field], "").strip() if field in mapping else ""
+
+    def read(raw: dict[str, str], number_: int) -> Row:
+        row = Row(number_, raw)
+        for side in ("a", "b"):
+            name = column(raw, f"city_{side}")
+            if not name:
+                raise RowRejected(f"no name for city_{side}")
+            country = country_code(column(raw, f"country_{side}"))
+            if not country:
+                raise RowRejected(f"the country of city_{side} is missing or unknown")
+            wikidata = column(raw, f"wikidata_{side}").rsplit("/", 1)[-1]
+            if wikidata and not re.fullmatch(r"Q[1-9]\d*", wikidata):
+                raise RowRejected(f"wikidata_{side} is not a Wikidata id")
+            place = Place(
+                names=name_variants(name),
+                country=country,
+                latitude=number(column(raw, f"latitude_{side}")),
+                longitude=number(column(raw, f"longitude_{side}")),
+                wikidata_id=wikidata,
+                geonames_id=geonames_id(column(raw, f"geonames_{side}")),
+                # A file of unknown making: its coordinates decide nothing between namesakes.
+                trusted_geocode=False,
+            )
+            setattr(row, f"place_{side}", place)
+        row.kind = choice_value(PartnershipKind, column(raw, "kind"), "kind") or (
+            PartnershipKind.SISTER_CITY
+        )
+        row.status = choice_value(PartnershipStatus, column(raw, "status"), "status")
+        row.established = partial_date(column(raw, "established"))
+        # What the row states, in words, from its own columns.
+        sides = [
+            f"{column(raw, f'city_{side}')}, {column(raw, f'country_{side}')}"
+            for side in ("a", "b")
+        ]
+        stated = [
+            f"{field} {column(raw, field)}" for field in ("kind", "status") if column(raw, field)
+        ]
+        if column(raw, "established"):
+            stated.append(f"since {column(raw, 'established')}")
+        row.excerpt_en = " – ".join(sides) + (f": {', '.join(stated)}" if stated else "")
+        return row
+
+    return read
+
+
+def mapped_profile(
+    mapping: dict[str, str], source_title: str, publisher: str = "", url: str = ""
+) -> Profile:
+    """A profile for a file with neither known layout: ``mapping`` says which column holds
+    what (:data:`MAPPABLE`); the source it cites is named by the user."""
+    unknown = sorted(set(mapping) - set(MAPPABLE))
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(unknown)} (known: {', '.join(MAPPABLE)})")
+    missing = [field for field in REQUIRED if field not in mapping]
+    if missing:
+        raise ValueError(f"map these fields to columns too: {', '.join(missing)}")
+    if not source_title.strip():
+        raise ValueError("name the source of the file: every imported record cites it")
+    return Profile("mapped", mapped_reader(mapping), source_title.strip(), publisher, "", url)
+
+
 # -- Matching cities --------------------------------------------------------------------------
 
 
@@ -750,13 +858,14 @@ class DryRunRollback(Exception):
 
 def import_partnerships(
     text: str,
-    profile_name: str,
+    profile_name: str | Profile,
     file_name: str,
     dry_run: bool = False,
     publish: bool = False,
 ) -> ImportReport:
-    """Import a CSV file's partnerships in one transaction; see the module's description."""
-    profile = PROFILES[profile_name]
+    """Import a CSV file's partnerships in one transaction; see the module's description.
+    ``profile_name`` names one of :data:`PROFILES`, or is a profile (:func:`mapped_profile`)."""
+    profile = profile_name if isinstance(profile_name, Profile) else PROFILES[profile_name]
     report = ImportReport(profile.name, Path(file_name).name, dry_run)
     try:
         with transaction.atomic(), indexes_deferred(), bulk_write():
