@@ -271,6 +271,7 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "city",
         city,
         ld.city_data(city, request),
+        names=city.names_by_language(),
         partner_groups=groups,
         partnership_count=len(partnerships),
         meetings=list(meetings),
@@ -392,6 +393,15 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by(F("date").desc(nulls_last=True))
     )
     agreements = Agreement.objects.public().filter(signatories__person=person).distinct()
+    # The published partnerships of the agreements they signed and the meetings they attended,
+    # each once however many of those it has.
+    signed = Agreement.objects.public().filter(signatories__person=person)
+    attended = Meeting.objects.public().filter(participants__person=person)
+    partnerships = (
+        published_partnerships()
+        .filter(Q(pk__in=signed.values("partnership")) | Q(pk__in=attended.values("partnership")))
+        .order_by("slug")
+    )
     return record_page(
         request,
         "person",
@@ -400,6 +410,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
         positions=positions,
         meetings=list(meetings),
         agreements=list(agreements),
+        partnerships=list(partnerships),
         citations=citations_of([person]),
     )
 

@@ -83,6 +83,10 @@ class PageSitemap(LocalisedSitemap):
             "directory:network-list",
             "directory:project-list",
             "directory:country-list",
+            "directory:person-list",
+            "directory:about",
+            "directory:methodology",
+            "directory:data",
         ]
 
     def location(self, item: str) -> str:

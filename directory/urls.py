@@ -2,7 +2,7 @@ from django.urls import path
 
 from common.documents import served_as_attachment
 
-from . import browse, graphics, overview, records, search_page
+from . import browse, graphics, overview, pages, records, search_page
 
 app_name = "directory"
 
@@ -32,8 +32,12 @@ urlpatterns = [
     path("networks/<slug:slug>/", records.network_detail, name="network-detail"),
     path("countries/", overview.country_list, name="country-list"),
     path("countries/<str:code>/", records.country_detail, name="country-detail"),
+    path("people/", pages.person_list, name="person-list"),
     path("people/<slug:slug>/", records.person_detail, name="person-detail"),
     path("search/", search_page.search, name="search"),
+    path("about/", pages.about, name="about"),
+    path("methodology/", pages.methodology, name="methodology"),
+    path("data/", pages.data, name="data"),
     path("maps/world.svg", graphics.world_map, name="world-map"),
     path("cite/<str:kind>/<slug:slug>.bib", records.cite, {"style": "bib"}, name="cite-bibtex"),
     path("cite/<str:kind>/<slug:slug>.json", records.cite, {"style": "json"}, name="cite-csl"),

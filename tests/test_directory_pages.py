@@ -402,9 +402,10 @@ def city_with_names(country: str = "IT") -> City:
 # Queries of record pages, whatever the number of related rows.
 # Signatories and participants load their people (and organisations) in a query of published
 # ones each (directory/querysets.py, naming_the_public): one more per page for each.
+# A person's partnerships are four: the partnerships, both cities' names and the themes.
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("partnership", 17), ("city", 9), ("network", 5), ("country", 6), ("person", 5)],
+    [("partnership", 17), ("city", 9), ("network", 5), ("country", 6), ("person", 9)],
 )
 def test_record_pages_issue_a_constant_number_of_queries(
     client: Any, kind: str, expected: int

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
 from common.overload import expensive
-from directory import overview
+from directory import overview, pages
 from directory.sitemaps import SITEMAPS
 from editors import views as editors
 from publishing.page_cache import QuerySpec, public_page
@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("api/", include("api.urls")),
     path("health/", views.health, name="health"),
 ]
