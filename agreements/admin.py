@@ -11,8 +11,10 @@ from cities.admin import CitationInline
 from cities.admin_tools import (
     PUBLICATION_FIELDSET,
     BaseAdmin,
+    CountryListFilter,
     NormalisedSearchMixin,
     PublishableAdmin,
+    country_name,
 )
 from editors.admin_tools import ScopedInline
 
@@ -70,7 +72,7 @@ class PositionInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(NormalisedSearchMixin, PublishableAdmin):
-    list_display = ["name", "native_name", "kind", "city", "country", "publication_state"]
+    list_display = ["name", "native_name", "kind", "city", country_name, "publication_state"]
     list_filter = ["publication_state", "kind", "country"]
     list_select_related = ["city"]
     search_fields = ["name", "native_name"]
@@ -139,9 +141,10 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
         "publication_state",
         "updated_at",
     ]
-    list_filter = ["publication_state", "kind", "status", "city_a__country", "city_b__country"]
+    list_filter = ["publication_state", "kind", "status", CountryListFilter, "citations__source"]
     list_select_related = ["city_a", "city_b"]
-    search_fields = ["slug", "city_a__name", "city_b__name", "institutions"]
+    # The cities by any of their names, in any script: normalised_search_fields.
+    search_fields = ["institutions"]
     normalised_search_fields = (
         "city_a__search_key",
         "city_b__search_key",
@@ -149,7 +152,7 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
         "city_b__names__search_key",
     )
     autocomplete_fields = ["city_a", "city_b"]
-    date_hierarchy = "established"
+    # No date hierarchy: it offers "1998 › January 1" for a date known to the year only.
     inlines = [StatusChangeInline, AgreementInline, MeetingInline, ProjectInline, CitationInline]
     fieldsets = [
         (None, {"fields": [("city_a", "city_b"), "kind", "institutions", "status"]}),

@@ -12,8 +12,10 @@ from editors.admin_tools import ScopedInline, visible_citations
 from .admin_tools import (
     PUBLICATION_FIELDSET,
     BaseAdmin,
+    CountryListFilter,
     NormalisedSearchMixin,
     PublishableAdmin,
+    country_name,
 )
 from .models import Citation, City, CityName, Network, NetworkMembership, Source
 
@@ -61,10 +63,10 @@ class CityAdmin(NormalisedSearchMixin, BaseAdmin):
     # add network memberships, which go through review like any other record.
     city_lookups = ("pk",)
     editor_sees_all = True
-    list_display = ["name", "country", "subdivision", "population", "wikidata_id", "geonames_id"]
-    list_filter = ["country"]
-    show_facets = admin.ShowFacets.ALWAYS
-    search_fields = ["name", "names__name", "wikidata_id", "=geonames_id"]
+    list_display = ["name", country_name, "subdivision", "population", "wikidata_id", "geonames_id"]
+    list_filter = [CountryListFilter]
+    # Names in any script through normalised_search_fields (one semi-join on the names).
+    search_fields = ["wikidata_id", "=geonames_id"]
     normalised_search_fields = ("search_key", "names__search_key")
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CityNameInline, CityMembershipInline]

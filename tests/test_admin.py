@@ -74,15 +74,16 @@ def make_rows(model: Any, count: int) -> None:
 
 # Queries for a changelist page, whatever the number of rows: session, user, count(s),
 # facet counts per filter and the rows themselves with their related objects joined.
+# No facet counts unless asked ("Show counts") and no second count of the whole table.
 PINNED_CHANGELIST_QUERIES = {
-    "city": 6,
-    "partnership": 12,
-    "agreement": 8,
-    "meeting": 8,
-    "culturalproject": 10,
-    "networkmembership": 17,
-    "organization": 8,
-    "person": 6,
+    "city": 5,
+    "partnership": 5,
+    "agreement": 4,
+    "meeting": 4,
+    "culturalproject": 5,
+    "networkmembership": 6,
+    "organization": 4,
+    "person": 4,
     "source": 7,
     "network": 5,
     "citation": 13,
@@ -102,6 +103,7 @@ def test_a_changelist_issues_a_constant_number_of_queries(
             assert curator_client.get(url).status_code == 200
         return len(context.captured_queries)
 
+    queries()  # the process's first request reads what it caches (content types…)
     make_rows(model, 3)
     few = queries()
     make_rows(model, 40)
@@ -231,10 +233,14 @@ def test_publish_action_publishes_and_stamps_the_time(curator_client: Any) -> No
     assert draft.published_at is not None
 
 
-def test_changelist_filters_show_facet_counts(curator_client: Any) -> None:
+def test_changelist_filters_show_facet_counts_on_request(curator_client: Any) -> None:
     PartnershipFactory(status="active")
     PartnershipFactory(status="active")
     PartnershipFactory(status="dormant")
-    page = curator_client.get(admin_url(Partnership, "changelist")).content.decode()
-    assert "active (2)" in page.replace("\n", "")
+    url = admin_url(Partnership, "changelist")
+    page = curator_client.get(url).content.decode().replace("\n", "")
+    assert "active (2)" not in page  # counting every value of every filter: on request
+    assert "_facets=True" in page  # the admin's "Show counts"
+    page = curator_client.get(url + "?_facets=True").content.decode().replace("\n", "")
+    assert "active (2)" in page
     assert "dormant (1)" in page
