@@ -27,6 +27,9 @@ PUBLICATION_FIELDSET: Any = (
 PUBLICATION_READONLY = ("published_at", "created_at", "updated_at")
 
 
+CITY_IDS_INLINE = 2000
+
+
 class NormalisedSearchMixin:
     """Search that ignores case, accents and letter variants.
 
@@ -53,7 +56,13 @@ class NormalisedSearchMixin:
         cities = [
             field[: -len(names)] for field in self.normalised_search_fields if field.endswith(names)
         ]
-        matching = City.objects.matching(search_term).values("pk")
+        # Their ids as a list when they are few (the usual case): PostgreSQL then reads the
+        # indexes of the city columns, where the subquery, badly estimated, made it read
+        # every partnership (0.3 s).
+        ids = City.objects.matching_ids(search_term, CITY_IDS_INLINE + 1)
+        matching: Any = (
+            ids if len(ids) <= CITY_IDS_INLINE else City.objects.matching(search_term).values("pk")
+        )
         condition = Q()
         for prefix in cities:
             condition |= Q(**{f"{prefix}pk__in" if not prefix else f"{prefix[:-2]}__in": matching})
