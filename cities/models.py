@@ -7,10 +7,14 @@ without this app knowing the other exists.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -19,6 +23,7 @@ from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -297,6 +302,12 @@ class City(models.Model):
         names = getattr(self, "local_names", None)
         return names[0].language if names else "en"
 
+    def names_by_language(self, language: str | None = None) -> CityNames:
+        """This city's names (``names``, prefetched) as its page shows them: first its official
+        and local names and its name in ``language`` (the active one), each labelled with its
+        language, then the rest. See :class:`CityNames`."""
+        return CityNames.of(self, list(self.names.all()), page_language(language))
+
     @property
     def region(self) -> str:
         return region_of(self.country.code) if self.country else ""
@@ -365,6 +376,154 @@ class CityName(models.Model):
 
     def refresh_search_key(self) -> None:
         self.search_key = search_key(self.name)[:200]
+
+    @property
+    def kind_note(self) -> str:
+        """What a page notes after the name: its kind, unless the language says it already
+        (a local name or a name in another language)."""
+        if self.kind in (CityNameKind.ENDONYM, CityNameKind.EXONYM):
+            return ""
+        return str(self.get_kind_display()) if self.kind else ""
+
+
+def page_language(language: str | None = None) -> str:
+    """The primary subtag of ``language`` or of the active language ("fa", "it")."""
+    return (language or get_language() or "en").split("-")[0].lower()
+
+
+@functools.lru_cache(maxsize=2048)
+def language_name(code: str, in_language: str) -> str:
+    """The name of the language ``code`` (BCP 47: "it", "fa-Latn") written in ``in_language``,
+    from CLDR (Babel): "Italian", "ایتالیایی", "Persian (Latin)", "Tiếng Ý". ``code`` itself
+    when CLDR does not name it."""
+    try:
+        locale = Locale.parse(in_language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale("en")
+    base, *subtags = code.split("-")
+    name = locale.languages.get(base.lower())
+    if not name:
+        return code
+    details = []
+    for subtag in subtags:
+        if len(subtag) == 4 and subtag.isalpha():
+            details.append(locale.scripts.get(subtag.title(), subtag))
+        elif (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
+            details.append(locale.territories.get(subtag.upper(), subtag))
+    if details:  # as Babel's Locale.get_display_name writes them
+        name = f"{name} ({', '.join(details)})"
+    return capfirst(name)
+
+
+@dataclass(frozen=True)
+class NamesInLanguage:
+    """A city's names in one language, under that language's name in the page's language."""
+
+    language: str  # BCP 47; "" when the source did not say
+    label: str
+    names: list[CityName]
+
+
+# Kinds that say a name is the city's own: it leads the city page whatever its language.
+LOCAL_KINDS = (CityNameKind.OFFICIAL, CityNameKind.ENDONYM)
+# Kinds that are never the city's current local name.
+NOT_LOCAL_KINDS = (
+    CityNameKind.EXONYM,
+    CityNameKind.TRANSLITERATION,
+    CityNameKind.HISTORICAL,
+    CityNameKind.ABBREVIATION,
+)
+
+
+@dataclass(frozen=True)
+class CityNames:
+    """A city's names as its page shows them, from what each name row says.
+
+    ``leading``: the official and local names (kind official or endonym, or the preferred
+    name in an official language of the city's country, CLDR's territory data), then the
+    preferred name in the page's language; each group labelled with its language.
+    ``other_languages``: the other names whose language is known, by language name.
+    ``unlabelled``: the names whose language no source gave (the GeoNames alternate names:
+    exonyms, transliterations and spellings in every script, unmarked), without those
+    already shown, the ones marked as transliterations last. ``transliterations``: the names
+    of a known language marked as transliterations ("Esfahan", Persian in Latin script).
+    """
+
+    leading: list[NamesInLanguage]
+    other_languages: list[NamesInLanguage]
+    unlabelled: list[CityName]
+    transliterations: list[NamesInLanguage]
+    also: str  # the city's default name, when the page's heading and leading names differ
+
+    @property
+    def more(self) -> int:
+        """How many names are behind the leading ones."""
+        groups = [*self.other_languages, *self.transliterations]
+        return len(self.unlabelled) + sum(len(group.names) for group in groups)
+
+    @classmethod
+    def of(cls, city: City, names: list[CityName], language: str) -> CityNames:
+        official = get_official_languages(city.country.code, de_facto=True) if city.country else ()
+
+        def rank_local(name: CityName) -> tuple[int, int, bool, str]:
+            base = name.language.split("-")[0]
+            order = official.index(base) if base in official else len(official)
+            return (name.kind != CityNameKind.OFFICIAL, order, not name.is_preferred, name.name)
+
+        def is_local(name: CityName) -> bool:
+            if name.kind in LOCAL_KINDS:
+                return True
+            return (
+                name.kind not in NOT_LOCAL_KINDS
+                and name.is_preferred
+                and name.language in official  # a bare language code: no script, no region
+            )
+
+        labelled = [name for name in names if name.language]
+        local = sorted((name for name in labelled if is_local(name)), key=rank_local)
+        in_page_language = [
+            name
+            for name in labelled
+            if name.language == language and name.is_preferred and name not in local
+        ]
+        leading = [*local, *in_page_language]
+        rest = [name for name in labelled if name not in leading]
+        other = [name for name in rest if name.kind != CityNameKind.TRANSLITERATION]
+        transliterated = [name for name in rest if name.kind == CityNameKind.TRANSLITERATION]
+        shown = {city.search_key, *(name.search_key for name in labelled)}
+        unlabelled = sorted(
+            (
+                name
+                for name in names
+                if not name.language and (not name.search_key or name.search_key not in shown)
+            ),
+            key=lambda name: name.kind == CityNameKind.TRANSLITERATION,
+        )
+        shown_names = {city.display_name, *(name.name for name in leading)}
+        return cls(
+            leading=grouped(leading, language),
+            other_languages=sorted(
+                grouped(other, language), key=lambda group: group.label.casefold()
+            ),
+            unlabelled=unlabelled,
+            transliterations=grouped(transliterated, language),
+            also="" if city.name in shown_names else city.name,
+        )
+
+
+def grouped(names: Iterable[CityName], language: str) -> list[NamesInLanguage]:
+    """``names`` by language, in the order each language first comes, preferred names first."""
+    groups: dict[str, list[CityName]] = {}
+    for name in names:
+        groups.setdefault(name.language, []).append(name)
+    return [
+        NamesInLanguage(
+            code,
+            language_name(code, language) if code else "",
+            sorted(members, key=lambda name: not name.is_preferred),
+        )
+        for code, members in groups.items()
+    ]
 
 
 class Network(models.Model):

@@ -10,11 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from agreements.models import Partnership, PartnershipFacet
 from cities.models import City, local_names
+
+from .templatetags.directory import city_name
 
 BAR_HEIGHT = 22
 BAR_GAP = 6
@@ -100,13 +104,33 @@ def most_connected_cities(records: QuerySet[Partnership], rtl: bool = False) -> 
             counts[city_id] += n
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_CITIES]
     cities = City.objects.prefetch_related(local_names()).in_bulk([city_id for city_id, _ in top])
-    return bar_chart(
-        [
-            (f"{cities[city_id].display_name} ({cities[city_id].country.code})", n)
-            for city_id, n in top
-        ],
-        rtl,
-    )
+    return bar_chart([(city_label(cities[city_id]), n) for city_id, n in top], rtl)
+
+
+class MarkedUpLabel(str):
+    """A label whose text is plain ("Roma (IT)", as tables and tests read it) and which
+    templates write as its markup (``__html__``, what autoescaping asks for)."""
+
+    markup: SafeString
+
+    def __new__(cls, text: str, markup: SafeString) -> MarkedUpLabel:
+        label = super().__new__(cls, text)
+        label.markup = markup
+        return label
+
+    def __reduce__(self) -> tuple[type[MarkedUpLabel], tuple[str, SafeString]]:
+        return MarkedUpLabel, (str(self), self.markup)  # copies keep it (dataclasses.asdict)
+
+    def __html__(self) -> SafeString:
+        return self.markup
+
+
+def city_label(city: City) -> MarkedUpLabel:
+    """A city's name in the page's language when stored and its country's code, "Roma (IT)";
+    in a template, the name marked up as ``city_name`` does it (its language, and isolated
+    from the page's direction)."""
+    text = f"{city.display_name} ({city.country.code})"
+    return MarkedUpLabel(text, format_html("{} ({})", city_name(city), city.country.code))
 
 
 @dataclass(frozen=True)

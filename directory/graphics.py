@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.filters import PartnershipFilter, _decade_label
 from agreements.models import Partnership
-from cities.models import City
+from cities.models import City, local_names
 from common.overload import expensive
 from publishing.facets import Listing, clean_query
 from publishing.page_cache import QuerySpec, public_page
@@ -88,16 +88,17 @@ def partnership_map(request: HttpRequest) -> HttpResponse:
 def partnership_detail_map(request: HttpRequest, slug: str) -> HttpResponse:
     partnership = get_object_or_404(with_partner_names(Partnership.objects.published()), slug=slug)
     places, links = places_and_links([partnership])
-    return svg_response(overlay_svg(links, places, str(partnership)))
+    title = f"{partnership.city_a.display_name} – {partnership.city_b.display_name}"
+    return svg_response(overlay_svg(links, places, title))
 
 
 @require_safe
 @public_page
 def city_map(request: HttpRequest, slug: str) -> HttpResponse:
-    city = get_object_or_404(City.objects.public(), slug=slug)
+    city = get_object_or_404(City.objects.public().prefetch_related(local_names()), slug=slug)
     partnerships = with_partner_names(Partnership.objects.published().involving(city))
     places, links = places_and_links(partnerships[:MAP_LIMIT])
-    return svg_response(overlay_svg(links, places, city.name))
+    return svg_response(overlay_svg(links, places, city.display_name))
 
 
 @dataclass(frozen=True)
