@@ -353,6 +353,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "code": code,
             "name": countries.name(code),
+            "cards_about": {code},  # each card names this country's city first
             "groups": ordered,
             "total": published.count(),
             "per_group": PARTNERS_PER_COUNTRY,

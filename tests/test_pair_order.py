@@ -44,3 +44,15 @@ def test_the_alphabetical_order_is_that_of_the_names_the_page_shows(client: Any)
     PartnershipFactory(city_a=genoa, city_b=geneva)
     assert card_titles(client.get("/partnerships/").content.decode()) == ["Geneva – Genoa"]
     assert card_titles(client.get("/it/partnerships/").content.decode()) == ["Genova – Ginevra"]
+
+
+def test_a_country_page_names_its_own_city_first(client: Any) -> None:
+    aabenraa = CityFactory(name="Aabenraa", country="DK")
+    kaltenkirchen = CityFactory(name="Kaltenkirchen", country="DE")
+    PartnershipFactory(city_a=aabenraa, city_b=kaltenkirchen)
+    assert card_titles(client.get("/countries/DE/").content.decode()) == [
+        "Kaltenkirchen – Aabenraa"
+    ]
+    assert card_titles(client.get("/countries/DK/").content.decode()) == [
+        "Aabenraa – Kaltenkirchen"
+    ]
