@@ -26,6 +26,7 @@ from publishing.bitmaps import Bitmaps
 from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
+    NOT_STATED,
     STATUS_NOT_STATED,
     Agreement,
     AgreementKind,
@@ -58,7 +59,10 @@ def _decade_label(decade: int) -> str:
 # Fixed choices are lists (documented as enums in the API schema), their labels translated
 # when shown; themes and networks come from the database, read once per request.
 REGION_CHOICES = list(REGIONS.items())
-DECADE_CHOICES = [(str(decade), lazy(_decade_label, str)(decade)) for decade in DECADES]
+DECADE_CHOICES = [
+    *((str(decade), lazy(_decade_label, str)(decade)) for decade in DECADES),
+    (NOT_STATED, _("not stated by the sources")),
+]
 YEAR_CHOICES = [(str(year), str(year)) for year in YEARS]
 
 

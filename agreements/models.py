@@ -337,8 +337,8 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
             rows.add((pk, "kind", kind))
             # Most imported records say nothing of their status: counted, not left out.
             rows.add((pk, "status", status or STATUS_NOT_STATED))
-            if established:
-                rows.add((pk, "decade", decade_of(established.year)))
+            # Nor their year: "not stated" is a decade of its own, so the decades add up.
+            rows.add((pk, "decade", decade_of(established.year) if established else NOT_STATED))
             for country in (country_a, country_b):
                 rows.add((pk, "country", country))
                 if region := region_of(country):
@@ -387,8 +387,8 @@ class PartnershipStatus(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
-# The status facet's value for a partnership whose sources state no status.
-STATUS_NOT_STATED = "not_stated"
+# The facets' value for what the sources do not state (a status, a year established).
+NOT_STATED = STATUS_NOT_STATED = "not_stated"
 
 
 class Partnership(ThemedRecord, Publishable, PartialDateModel):

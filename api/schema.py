@@ -62,7 +62,7 @@ NO_NUL = "^[^\\x00]*$"
 # (800 to 2099) and DECADES (800 to 2090); tests/test_api_contract.py checks both.
 NUMBER_PATTERNS = {
     "year": "^(?:[89][0-9]{2}|1[0-9]{3}|20[0-9]{2})?$",
-    "decade": "^(?:[89][0-9]|1[0-9]{2}|20[0-9])0$|^$",
+    "decade": "^(?:[89][0-9]|1[0-9]{2}|20[0-9])0$|^not_stated$|^$",
 }
 
 

@@ -90,7 +90,7 @@ def decades(records: QuerySet[Partnership], rtl: bool = False) -> BarChart:
     return bar_chart(
         [
             (_("%(decade)ss") % {"decade": decade}, counts[decade])
-            for decade in sorted(counts, key=int)
+            for decade in sorted((value for value in counts if value.isdigit()), key=int)
         ],
         rtl,
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agreements.filters import PartnershipFilter, _decade_label
-from agreements.models import Partnership
+from agreements.models import NOT_STATED, Partnership
 from cities.models import City, local_names
 from common.overload import expensive
 from publishing.facets import Listing, clean_query
@@ -125,7 +125,10 @@ def decades(records: QuerySet[Partnership], rtl: bool) -> charts.BarChart:
     """Partnerships established per decade, oldest first, each decade named as its facet on
     the browse page names it: in the page's digits ("دههٔ ۱۹۹۰")."""
     counts = charts.facet_values(records, "decade")
+    unknown = counts.pop(NOT_STATED, 0)
     rows = [(_decade_label(int(decade)), counts[decade]) for decade in sorted(counts, key=int)]
+    if unknown:  # last, so that the bars add up to the partnerships listed
+        rows.append((_("not stated by the sources"), unknown))
     return sized(charts.bar_chart(rows, rtl))
 
 
