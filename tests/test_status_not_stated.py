@@ -33,7 +33,10 @@ def test_the_decade_facet_counts_partnerships_without_a_year_as_not_stated(
 ) -> None:
     settings.FACET_BITMAPS = bitmaps
     dated = PartnershipFactory(established="1998-01-01", established_precision="year")
-    undated = [PartnershipFactory(established=None, established_precision=""), PartnershipFactory(established=None, established_precision="")]
+    undated = [
+        PartnershipFactory(established=None, established_precision=""),
+        PartnershipFactory(established=None, established_precision=""),
+    ]
     facets = {f.name: f for f in client.get(BROWSE).context["facets"]}
     options = {o.value: (o.count, o.label) for o in facets["decade"].options}
     assert options == {"1990": (1, "1990s"), "not_stated": (2, "not stated by the sources")}
