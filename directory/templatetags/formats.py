@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from common import formats
 
@@ -25,4 +26,7 @@ def number(value: Any) -> str:
 
 @register.simple_tag
 def coordinates(latitude: Any, longitude: Any) -> str:
-    return formats.coordinates(latitude, longitude)
+    """The two coordinates, always read left to right ("۴۳٫۷۷۹۳° N, ۱۱٫۲۴۶۳° E"): in a
+    right-to-left page the bidi algorithm would otherwise reorder the Latin letters and the
+    numbers into "N, ۱۱٫۲۴۶۳° E ۴۳٫۷۷۹۳°"."""
+    return format_html('<bdi dir="ltr">{}</bdi>', formats.coordinates(latitude, longitude))
