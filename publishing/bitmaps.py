@@ -56,20 +56,25 @@ class Bitmaps:
                 found.add(bits[at])
         return found
 
+    def by_id(self, facet: str) -> dict[int, FrozenBitMap]:
+        """A facet whose values are ids (a partnership's cities), keyed by the ids as
+        numbers; built on first use."""
+        memo = self.__dict__.setdefault("_by_id", {})
+        if facet not in memo:
+            memo[facet] = {int(value): bits for value, bits in self.values.get(facet, {}).items()}
+        return memo[facet]
+
     def numeric_values(self, facet: str) -> FrozenBitMap:
-        """The values of a facet of ids (a partnership's cities) as a bitmap of those ids,
-        built on first use: which of 28,000 cities have records is one intersection."""
+        """The ids a facet of ids holds, as a bitmap: which of 28,000 cities have records is
+        one intersection."""
         memo = self.__dict__.setdefault("_numeric_values", {})
         if facet not in memo:
-            memo[facet] = FrozenBitMap(int(value) for value in self.values.get(facet, {}))
+            memo[facet] = FrozenBitMap(self.by_id(facet))
         return memo[facet]
 
     def any_of_ids(self, facet: str, ids: Iterable[int]) -> BitMap:
         """:meth:`any_of` for a facet of ids given as numbers (28,000 cities of a search)."""
-        memo = self.__dict__.setdefault("_by_id", {})
-        if facet not in memo:
-            memo[facet] = {int(value): bits for value, bits in self.values.get(facet, {}).items()}
-        by_id = memo[facet]
+        by_id = self.by_id(facet)
         return BitMap.union(BitMap(), *(by_id[pk] for pk in ids if pk in by_id))
 
     def any_of(self, facet: str, values: Iterable[str]) -> BitMap:
