@@ -18,3 +18,11 @@ timeout = 60
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
+
+
+def post_worker_init(worker: object) -> None:
+    """Each new worker reads its bitmaps and derived sets in the background before its first
+    visitor asks (publishing.bitmaps.warm); meanwhile it answers from the database."""
+    from publishing.bitmaps import warm
+
+    warm()

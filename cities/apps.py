@@ -12,3 +12,9 @@ class CitiesConfig(AppConfig):
         from . import signals  # noqa: F401 - connects the search-key receivers
 
         publishing.watch(self)  # a public change of these records retires the public caches
+
+        from publishing.bitmaps import on_warm
+
+        from .models import City
+
+        on_warm(lambda: City.objects.public_id_bitmap())  # one-letter searches need it

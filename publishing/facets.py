@@ -32,7 +32,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from pyroaring import AbstractBitMap, BitMap
 
-from .bitmaps import STORES, Bitmaps
+from .bitmaps import STORES, Bitmaps, on_warm
 from .caching import cached, cached_count
 from .events import bulk_write
 from .models import read_version
@@ -345,6 +345,16 @@ class FacetedFilterSet(django_filters.FilterSet):
     # Facets of the index held as bitmaps though no filter shows them: a method filter (a
     # text search) may build its mask from them in ``bitmap_mask``.
     bitmap_facets: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("bitmap_universe") is not None:
+            on_warm(cls.warm_bitmaps)
+
+    @classmethod
+    def warm_bitmaps(cls) -> Bitmaps | None:
+        """Build this listing's bitmaps before anyone asks (publishing.bitmaps.warm)."""
+        return cls(QueryDict(), queryset=cls.bitmap_universe()).bitmaps()
 
     def in_universe(self) -> bool:
         """Whether the FilterSet's queryset selects what the bitmaps were built from. Given

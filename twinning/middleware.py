@@ -2,8 +2,9 @@
 
 ``QueryCountMiddleware`` (``QUERY_COUNT_HEADER=true``; never on in production): each response
 says how many SQL queries it took (``X-Queries``) and how long the server spent on it
-(``Server-Timing``), so that ``make bench`` measures from outside, over HTTP, and still reports
-queries per request.
+(``Server-Timing``) and whether this worker's bitmaps are ready (``X-Bitmaps``), so that
+``make bench`` measures from outside, over HTTP, reports queries per request and measures warm
+workers only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
+
+from publishing.bitmaps import readiness
 
 
 class QueryCountMiddleware:
@@ -36,6 +39,7 @@ class QueryCountMiddleware:
             response = self.get_response(request)
         response["X-Queries"] = str(count[0])
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        response["X-Bitmaps"] = readiness()
         return response
 
 
