@@ -26,6 +26,8 @@ from publishing.bitmaps import Bitmaps
 from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
+    CONFIRMATION_AGES,
+    CONFIRMED_NEVER,
     NOT_STATED,
     STATUS_NOT_STATED,
     Agreement,
@@ -127,6 +129,21 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+class ConfirmationAgeFilter(django_filters.MultipleChoiceFilter):
+    """How long ago a partnership was last confirmed, as of the day it is asked
+    (``PartnershipQuerySet.confirmed``); several ages are ORed. Not a facet: an index row
+    would be true on the day the record was saved, not on the day it is read."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        if not value:
+            return qs
+        return qs.confirmed(*value)  # type: ignore[attr-defined]  # a PartnershipQuerySet
+
+
 class PartnershipFilter(FacetedFilterSet):
     facet_index = PartnershipFacet
     bitmap_universe = staticmethod(lambda: Partnership.objects.published())
@@ -168,6 +185,14 @@ class PartnershipFilter(FacetedFilterSet):
         label=_("Country pair"),
         shown=False,
         help_text=_("Two country codes in alphabetical order: DE-FR."),
+    )
+    confirmed = ConfirmationAgeFilter(
+        label=_("Last confirmed"),
+        choices=CONFIRMATION_AGES,
+        help_text=_(
+            "How long ago the record was last confirmed, counted from today: year (within "
+            "the last year), 1-5, 5+ (over 5 years ago) or never."
+        ),
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -212,10 +237,25 @@ class PartnershipFilter(FacetedFilterSet):
 
     def bitmap_mask(self, name: str, value: Any, bitmaps: Bitmaps) -> AbstractBitMap | None:
         """A search: the union of the matching cities' partnerships ("city" facet), one
-        query for the cities' ids however many match."""
+        query for the cities' ids however many match. A confirmation age: the ids of the
+        confirmed records it selects (the few), and "never" as the rest of the listing."""
+        if name == "confirmed":
+            return self.confirmation_mask(value, bitmaps)
         if name != "q" or "city" not in bitmaps.facets:
             return None
         return bitmaps.any_of_ids("city", City.objects.matching_ids(value))
+
+    def confirmation_mask(self, ages: list[str], bitmaps: Bitmaps) -> AbstractBitMap:
+        universe: Any = self.bitmap_universe()
+        confirmed = universe.filter(confirmed_at__isnull=False)
+        dated = [age for age in ages if age != CONFIRMED_NEVER]
+        mask = bitmaps.of_records(
+            confirmed.confirmed(*dated).values_list("pk", flat=True) if dated else []
+        )
+        if CONFIRMED_NEVER in ages:
+            ever = bitmaps.of_records(confirmed.values_list("pk", flat=True))
+            mask |= bitmaps.universe - ever
+        return mask
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*self.SORTS.get(value, self.SORTS["name"]))

@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any, ClassVar, Self, TypeVar
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -29,8 +32,10 @@ from cities.models import City, Network, NetworkMembership
 from cities.normalise import search_keys
 from cities.regions import region_of
 from common.dates import (
+    PartialDate,
     PartialDateDescriptor,
     PartialDateModel,
+    Precision,
     partial_date_constraints,
     partial_date_fields,
 )
@@ -371,6 +376,28 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         code = code.upper()
         return self.filter(Q(city_a__country=code) | Q(city_b__country=code))
 
+    def confirmed_q(self, age: str, today: datetime.date | None = None) -> Q:
+        """Partnerships by how long ago they were last confirmed (``CONFIRMATION_AGES``),
+        counted from ``today`` (the local date by default): computed when read, so a record
+        confirmed 364 days ago is "within a year" today and "1 to 5 years" in two days."""
+        if age == CONFIRMED_NEVER:
+            return Q(confirmed_at__isnull=True)
+        one, five = confirmation_boundaries(today)
+        if age == CONFIRMED_WITHIN_YEAR:
+            return Q(confirmed_at__gte=one)
+        if age == CONFIRMED_1_TO_5_YEARS:
+            return Q(confirmed_at__gte=five, confirmed_at__lt=one)
+        if age == CONFIRMED_OVER_5_YEARS:
+            return Q(confirmed_at__lt=five)
+        raise ValueError(age)
+
+    def confirmed(self, *ages: str, today: datetime.date | None = None) -> PartnershipQuerySet:
+        """Those last confirmed within any of ``ages`` (ORed)."""
+        condition = Q(pk__in=[])
+        for age in ages:
+            condition |= self.confirmed_q(age, today)
+        return self.filter(condition)
+
 
 class PartnershipKind(models.TextChoices):
     SISTER_CITY = "sister_city", _("sister city / twin town")
@@ -389,6 +416,58 @@ class PartnershipStatus(models.TextChoices):
 
 # The facets' value for what the sources do not state (a status, a year established).
 NOT_STATED = STATUS_NOT_STATED = "not_stated"
+
+
+class ConfirmationMethod(models.TextChoices):
+    """How a partnership was last confirmed to be as recorded."""
+
+    CITY = "city", _("by the city")
+    SOURCE = "source", _("from a source")
+    CURATOR = "curator", _("by a curator")
+
+
+class ConfirmationOutcome(models.TextChoices):
+    """What a confirmation found: as recorded, or now dormant or ended."""
+
+    CONFIRMED = "confirmed", _("still as recorded")
+    DORMANT = "dormant", _("dormant")
+    ENDED = "ended", _("ended")
+
+
+# How long ago a partnership was last confirmed: the values of the ``confirmed`` filter.
+CONFIRMED_WITHIN_YEAR = "year"
+CONFIRMED_1_TO_5_YEARS = "1-5"
+CONFIRMED_OVER_5_YEARS = "5+"
+CONFIRMED_NEVER = "never"
+CONFIRMATION_AGES = [
+    (CONFIRMED_WITHIN_YEAR, _("within the last year")),
+    (CONFIRMED_1_TO_5_YEARS, _("1 to 5 years ago")),
+    (CONFIRMED_OVER_5_YEARS, _("over 5 years ago")),
+    (CONFIRMED_NEVER, _("never")),
+]
+# Unconfirmed for longer, a record says on its page that it may be out of date.
+STALE_AFTER_YEARS = 5
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` earlier (29 February: the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def confirmation_boundaries(
+    today: datetime.date | None = None,
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The first moments of the days one and five years before ``today``: a record confirmed
+    since the first is "within a year", before the second "over 5 years"."""
+    today = today or timezone.localdate()
+    return start_of(years_before(today, 1)), start_of(years_before(today, STALE_AFTER_YEARS))
 
 
 class Partnership(ThemedRecord, Publishable, PartialDateModel):
@@ -436,6 +515,38 @@ class Partnership(ThemedRecord, Publishable, PartialDateModel):
     summary = models.TextField(_("summary"), blank=True)
     themes = themes_field()
     citations = citations_relation()
+    # The last confirmation that the record is true (``confirm``): when, how, by which of the
+    # two cities (when by a city), by which user, and their note (staff only). Each one is a
+    # step of the record's history, with its author.
+    confirmed_at = models.DateTimeField(
+        _("last confirmed"), null=True, blank=True, editable=False, db_index=True
+    )
+    confirmed_how = models.CharField(
+        _("confirmed how"),
+        max_length=10,
+        choices=ConfirmationMethod.choices,
+        blank=True,
+        editable=False,
+    )
+    confirmed_city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed by the city of"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_note = models.TextField(_("confirmation note"), blank=True, editable=False)
 
     established_when = PartialDateDescriptor("established")
     ended_when = PartialDateDescriptor("ended")
@@ -477,6 +588,21 @@ class Partnership(ThemedRecord, Publishable, PartialDateModel):
                 name="partnership_ended_not_before_established",
                 violation_error_message=_("A partnership cannot end before it is established."),
             ),
+            choices_constraint(
+                "confirmed_how", ConfirmationMethod, "partnership", allow_blank=True
+            ),
+            # A confirmation says how it was made; a city confirms only its own partnerships.
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True, confirmed_how="")
+                | (Q(confirmed_at__isnull=False) & ~Q(confirmed_how="")),
+                name="partnership_confirmed_how_with_when",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_city__isnull=True)
+                | Q(confirmed_how=ConfirmationMethod.CITY, confirmed_city=F("city_a"))
+                | Q(confirmed_how=ConfirmationMethod.CITY, confirmed_city=F("city_b")),
+                name="partnership_confirmed_by_one_of_its_cities",
+            ),
         ]
         indexes = [models.Index(fields=["city_b", "city_a"])]
 
@@ -515,6 +641,81 @@ class Partnership(ThemedRecord, Publishable, PartialDateModel):
         if not self.slug:
             self.slug = self.make_slug()
         super().save(*args, **kwargs)
+
+    # -- confirmation -------------------------------------------------------------------------
+
+    @property
+    def confirmed_when(self) -> PartialDate | None:
+        """The month of the last confirmation, as the public pages give it: "March 2025"."""
+        if self.confirmed_at is None:
+            return None
+        day = timezone.localdate(self.confirmed_at)
+        return PartialDate(day.replace(day=1), Precision.MONTH)
+
+    @property
+    def confirming_city(self) -> City | None:
+        """The city that confirmed the record (one of its two, already loaded), if a city did."""
+        if self.confirmed_how != ConfirmationMethod.CITY:
+            return None
+        for city in (self.city_a, self.city_b):
+            if city.pk == self.confirmed_city_id:
+                return city
+        return None
+
+    def may_be_out_of_date(self, today: datetime.date | None = None) -> bool:
+        """Unconfirmed for over five years: last confirmed before then, or never confirmed
+        and public since before then. Asked on the day the page is read."""
+        _one, five = confirmation_boundaries(today)
+        since = self.confirmed_at or self.published_at or self.created_at
+        return since is not None and since < five
+
+    def confirm(
+        self,
+        *,
+        by: Any,
+        how: str,
+        outcome: str = ConfirmationOutcome.CONFIRMED,
+        city: City | None = None,
+        date: datetime.date | None = None,
+        note: str = "",
+    ) -> None:
+        """Record that ``by`` (a user) confirmed the partnership ``how`` (a
+        ``ConfirmationMethod``; by the city ``city``, one of the two). A dormant or ended
+        outcome is a step of the life cycle: a ``StatusChange`` on ``date`` and the new
+        status (and, ended, the end date). One transaction: one public change, on commit."""
+        if outcome == ConfirmationOutcome.ENDED and date is None:
+            raise ValidationError(_("Give the date on which the partnership ended."))
+        if date is not None and date > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        if (
+            outcome == ConfirmationOutcome.ENDED
+            and date is not None
+            and self.established is not None
+            and date < self.established
+        ):
+            raise ValidationError(_("A partnership cannot end before it is established."))
+        with transaction.atomic():
+            if outcome in (ConfirmationOutcome.DORMANT, ConfirmationOutcome.ENDED):
+                last = self.status_changes.aggregate(last=Max("sequence"))["last"]
+                StatusChange.objects.create(
+                    partnership=self,
+                    status=outcome,
+                    date=date,
+                    date_precision=Precision.DAY if date else "",
+                    sequence=0 if last is None else last + 1,
+                )
+                self.status = outcome
+                if outcome == ConfirmationOutcome.ENDED:
+                    self.ended, self.ended_precision = date, Precision.DAY
+                    self.ended_as_written = ""
+            self.confirmed_at = timezone.now()
+            self.confirmed_how = how
+            self.confirmed_city = city if how == ConfirmationMethod.CITY else None
+            self.confirmed_by = by
+            self.confirmed_note = note
+            self._history_user = by  # the history row's author, outside a request too
+            self._change_reason = f"confirmed {how}: {outcome}"
+            self.save()
 
 
 class PartnershipFacet(FacetRow):

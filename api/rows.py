@@ -246,6 +246,8 @@ class PartnershipRows(RowShape):
         ("summary", VALUE),
         ("themes", LIST),
         ("updated_at", VALUE),
+        ("last_confirmed", VALUE),
+        ("last_confirmed_how", VALUE),
     )
     values = (
         "slug",
@@ -262,6 +264,8 @@ class PartnershipRows(RowShape):
         "ended_as_written",
         "summary",
         "updated_at",
+        "confirmed_at",
+        "confirmed_how",
     )
 
     def __init__(self, request: HttpRequest | None) -> None:
@@ -294,6 +298,12 @@ class PartnershipRows(RowShape):
                 "summary": row["summary"],
                 "themes": themes.of(row["pk"]),
                 "updated_at": timestamp(row["updated_at"], self.zone),
+                # The day of the last confirmation in the site's time zone, and how it was
+                # made (who made it is staff information): null when never confirmed.
+                "last_confirmed": confirmed.astimezone(self.zone).date().isoformat()
+                if (confirmed := row["confirmed_at"])
+                else None,
+                "last_confirmed_how": row["confirmed_how"] or None,
             }
 
 

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from agreements.models import (
     Agreement,
+    ConfirmationMethod,
     CulturalProject,
     Meeting,
     Partnership,
@@ -244,6 +245,14 @@ class PartnershipSerializer(RowSerializer):
     established = PartialDateField("established", allow_null=True)
     ended = PartialDateField("ended", allow_null=True)
     themes = ThemeSlugsField()
+    last_confirmed = serializers.DateField(
+        allow_null=True, help_text="The day the record was last confirmed; null: never."
+    )
+    last_confirmed_how = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices,
+        allow_null=True,
+        help_text="How: by one of the two cities, from a source, or by a curator.",
+    )
 
     class Meta(RowSerializer.Meta):
         model = Partnership
@@ -261,6 +270,8 @@ class PartnershipSerializer(RowSerializer):
             "summary",
             "themes",
             "updated_at",
+            "last_confirmed",
+            "last_confirmed_how",
         ]
 
 
