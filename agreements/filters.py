@@ -144,6 +144,22 @@ class ConfirmationAgeFilter(django_filters.MultipleChoiceFilter):
         return qs.confirmed(*value)  # type: ignore[attr-defined]  # a PartnershipQuerySet
 
 
+class CityField(django_filters.fields.ModelChoiceField):
+    """A city by its slug (the last part of its page's address)."""
+
+    default_error_messages = {
+        "invalid_choice": _("%(value)s is not the address of a city in the directory."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class CityFilter(django_filters.ModelChoiceFilter):
+    field_class = CityField
+
+
 class PartnershipFilter(FacetedFilterSet):
     facet_index = PartnershipFacet
     bitmap_universe = staticmethod(lambda: Partnership.objects.published())
@@ -158,6 +174,12 @@ class PartnershipFilter(FacetedFilterSet):
         choices=COUNTRY_CHOICES,
         searchable=True,
         help_text=_("ISO 3166-1 alpha-2 code of either city's country."),
+    )
+    city = CityFilter(
+        label=_("City"),
+        queryset=City.objects.public(),
+        method="by_city",
+        help_text=_("A city's slug, as in its page's address: its partnerships."),
     )
     region = FacetFilter(
         label=_("World region"),
@@ -235,12 +257,18 @@ class PartnershipFilter(FacetedFilterSet):
             return queryset.involving_any(cities)  # type: ignore[attr-defined]
         return queryset.involving_any(ids)  # type: ignore[attr-defined]
 
+    def by_city(self, queryset: QuerySet, name: str, value: City) -> QuerySet:
+        """One city's partnerships (a city page links here when it has too many to list)."""
+        return queryset.involving(value)  # type: ignore[attr-defined]
+
     def bitmap_mask(self, name: str, value: Any, bitmaps: Bitmaps) -> AbstractBitMap | None:
         """A search: the union of the matching cities' partnerships ("city" facet), one
         query for the cities' ids however many match. A confirmation age: the ids of the
         confirmed records it selects (the few), and "never" as the rest of the listing."""
         if name == "confirmed":
             return self.confirmation_mask(value, bitmaps)
+        if name == "city" and "city" in bitmaps.facets:  # one city's partnerships
+            return bitmaps.any_of_ids("city", [value.pk])
         if name != "q" or "city" not in bitmaps.facets:
             return None
         return bitmaps.any_of_ids("city", City.objects.matching_ids(value))
