@@ -19,6 +19,7 @@ from cities.admin_tools import (
 from editors.admin_tools import ScopedInline
 
 from .admin_import import import_view, may_import
+from .confirming import confirm_view
 from .forms import CuratedThemesForm, PartnershipForm
 from .models import (
     Agreement,
@@ -172,8 +173,10 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(partial(import_view, self))
+        confirm = self.admin_site.admin_view(partial(confirm_view, self))
         return [
             path("import/", view, name="agreements_partnership_import"),
+            path("confirm/", confirm, name="agreements_partnership_confirm"),
             *super().get_urls(),
         ]
 

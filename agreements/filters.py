@@ -213,7 +213,7 @@ class PartnershipFilter(FacetedFilterSet):
         choices=CONFIRMATION_AGES,
         help_text=_(
             "How long ago the record was last confirmed, counted from today: year (within "
-            "the last year), 1-5, 5+ (over 5 years ago) or never."
+            "the last year), 1-5, over-5 (over 5 years ago) or never."
         ),
     )
     sort = django_filters.ChoiceFilter(

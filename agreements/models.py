@@ -437,7 +437,7 @@ class ConfirmationOutcome(models.TextChoices):
 # How long ago a partnership was last confirmed: the values of the ``confirmed`` filter.
 CONFIRMED_WITHIN_YEAR = "year"
 CONFIRMED_1_TO_5_YEARS = "1-5"
-CONFIRMED_OVER_5_YEARS = "5+"
+CONFIRMED_OVER_5_YEARS = "over-5"
 CONFIRMED_NEVER = "never"
 CONFIRMATION_AGES = [
     (CONFIRMED_WITHIN_YEAR, _("within the last year")),
