@@ -41,6 +41,7 @@ from django.utils.text import slugify
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
+from cities.levels import MUNICIPALITY, stated_level
 from cities.models import Citation, City, CityName, Source
 from cities.normalise import search_key
 from common.db import analyze
@@ -111,10 +112,26 @@ class Place:
     geonames_id: int | None = None
     # Whether the file's coordinates can decide between namesakes (see Matcher.choose).
     trusted_geocode: bool = True
+    # The administrative level the file states (``cities.levels``), and for a district the
+    # name of its city: "Berlin (Bezirk Mitte)" is Mitte, a district of Berlin.
+    level: str = MUNICIPALITY
+    parent: str = ""
+    written: str = ""  # the name as the file writes it, when the level changed it
 
     @property
     def label(self) -> str:
         return self.names[0] if self.names else self.wikidata_id
+
+
+def with_level(place: Place, text: str) -> Place:
+    """``place`` as a district or region when ``text``, its name in the file, says it is one
+    (``cities.levels.stated_level``); otherwise unchanged, a municipality."""
+    stated = stated_level(text)
+    if stated is not None:
+        place.level, place.parent, place.written = stated.level, stated.parent, text
+        place.names = [stated.name]
+        place.geonames_id = None  # the file's GeoNames place is a town, not this body
+    return place
 
 
 @dataclass
@@ -270,7 +287,7 @@ def read_wikidata(raw: dict[str, str], number_: int) -> Row:
             wikidata_id=item,
             geonames_id=geonames_id(raw.get(f"item_{side}_geonames_id", "")),
         )
-        setattr(row, f"place_{side}", place)
+        setattr(row, f"place_{side}", with_level(place, label))
     row.established = partial_date(raw.get("start", ""), raw.get("start_precision", ""))
     row.ended = partial_date(raw.get("end", ""), raw.get("end_precision", ""))
     if row.ended:
@@ -325,20 +342,26 @@ def read_twintowns_de(raw: dict[str, str], number_: int) -> Row:
     if not partner_country:
         raise RowRejected("the partner's country is missing or unknown")
     row = Row(number_, raw, kind=kind)
-    row.place_a = Place(
-        names=name_variants(municipality),
-        country="DE",
-        latitude=number(raw.get("latitude", "")),
-        longitude=number(raw.get("longitude", "")),
+    row.place_a = with_level(
+        Place(
+            names=name_variants(municipality),
+            country="DE",
+            latitude=number(raw.get("latitude", "")),
+            longitude=number(raw.get("longitude", "")),
+        ),
+        municipality,
     )
     # The German side was geocoded from its postcode; the partners by name, often wrongly
     # (the data set's README: Pinsk placed in Austria), so their geocodes decide nothing.
-    row.place_b = Place(
-        names=name_variants(partner),
-        country=partner_country,
-        latitude=number(raw.get("partner_latitude", "")),
-        longitude=number(raw.get("partner_longitude", "")),
-        trusted_geocode=False,
+    row.place_b = with_level(
+        Place(
+            names=name_variants(partner),
+            country=partner_country,
+            latitude=number(raw.get("partner_latitude", "")),
+            longitude=number(raw.get("partner_longitude", "")),
+            trusted_geocode=False,
+        ),
+        partner,
     )
     row.established = partial_date(raw.get("seit", ""))
     # A table, not prose: nothing to quote in German. The row in words, from its own columns
@@ -450,7 +473,7 @@ def mapped_reader(mapping: dict[str, str]) -> Any:
                 # A file of unknown making: its coordinates decide nothing between namesakes.
                 trusted_geocode=False,
             )
-            setattr(row, f"place_{side}", place)
+            setattr(row, f"place_{side}", with_level(place, name))
         row.kind = choice_value(PartnershipKind, column(raw, "kind"), "kind") or (
             PartnershipKind.SISTER_CITY
         )
@@ -500,6 +523,8 @@ class KnownCity:
     longitude: float | None
     population: int
     slug: str = ""
+    level: str = MUNICIPALITY
+    parent: int | None = None
 
 
 # Cells of a tenth of a degree (11 km of latitude): a search within a few kilometres looks at
@@ -525,6 +550,9 @@ class CityIndex:
         self.by_cell: dict[tuple[str, int, int], list[int]] = defaultdict(list)
         self.has_wikidata: set[int] = set()
         self.slugs: set[str] = set()
+        # Districts and regions, by (country, level, parent or 0, search key): found by
+        # name only as what they are, never taken for a town of that name (nor the reverse).
+        self.by_level: dict[tuple[str, str, int, str], int] = {}
         rows = City.objects.values_list(
             "pk",
             "name",
@@ -536,6 +564,8 @@ class CityIndex:
             "search_key",
             "geonames_id",
             "slug",
+            "level",
+            "parent_id",
         )
         for (
             pk,
@@ -548,15 +578,29 @@ class CityIndex:
             key,
             geonames,
             slug,
+            level,
+            parent,
         ) in rows.iterator(chunk_size=5000):
-            self.add(pk, name, str(country), lat, lon, population or 0, wikidata_id, key, slug)
+            self.add(
+                pk,
+                name,
+                str(country),
+                lat,
+                lon,
+                population or 0,
+                wikidata_id,
+                key,
+                slug,
+                level,
+                parent,
+            )
             if geonames is not None:
                 self.by_geonames[geonames] = pk
         for city_id, key in CityName.objects.values_list("city_id", "search_key").iterator(
             chunk_size=20000
         ):
             city = self.cities.get(city_id)
-            if city is not None and key:
+            if city is not None and key and city.level == MUNICIPALITY:
                 self.by_name[(city.country, key)].add(city_id)
 
     def add(
@@ -570,6 +614,8 @@ class CityIndex:
         wikidata_id: str | None,
         key: str,
         slug: str,
+        level: str = MUNICIPALITY,
+        parent: int | None = None,
     ) -> None:
         city = KnownCity(
             pk,
@@ -579,21 +625,31 @@ class CityIndex:
             float(longitude) if longitude is not None else None,
             population,
             slug,
+            level,
+            parent,
         )
         self.cities[pk] = city
-        self.by_name[(country, key)].add(pk)
-        self.by_country[country].append(pk)
         self.slugs.add(slug)
-        if city.latitude is not None and city.longitude is not None:
-            self.by_cell[(country, *cell(city.latitude, city.longitude))].append(pk)
+        if level != MUNICIPALITY:
+            self.by_level[(country, level, parent or 0, key)] = pk
+        else:
+            self.by_name[(country, key)].add(pk)
+            self.by_country[country].append(pk)
+            if city.latitude is not None and city.longitude is not None:
+                self.by_cell[(country, *cell(city.latitude, city.longitude))].append(pk)
         if wikidata_id:
             self.by_wikidata[wikidata_id] = pk
             self.has_wikidata.add(pk)
 
     def remove(self, pk: int) -> None:
         city = self.cities.pop(pk)
-        self.by_country[city.country].remove(pk)
         self.slugs.discard(city.slug)
+        if city.level != MUNICIPALITY:
+            for key, found in list(self.by_level.items()):
+                if found == pk:
+                    del self.by_level[key]
+            return
+        self.by_country[city.country].remove(pk)
         if city.latitude is not None and city.longitude is not None:
             self.by_cell[(city.country, *cell(city.latitude, city.longitude))].remove(pk)
 
@@ -643,6 +699,7 @@ class Matcher:
         self.new_cities: dict[int, City] = {}  # provisional key -> unsaved city
         self.new_names: list[tuple[int, str]] = []  # (city key, name) for CityName rows
         self.wikidata_ids: dict[int, str] = {}  # known city -> its Wikidata id, to record
+        self.parents: dict[int, int] = {}  # new district's key -> its city's key
         self.next_key = -1
         # What this row added: undone when the row is rejected.
         self.journal: list[tuple[str, Any]] = []
@@ -661,6 +718,7 @@ class Matcher:
                 if geonames_id is not None:
                     self.index.by_geonames.pop(geonames_id, None)
                 del self.new_cities[pk]
+                self.parents.pop(pk, None)
                 del self.new_names[names_before:]
             elif kind == "wikidata":
                 wikidata_id, pk = entry
@@ -672,6 +730,8 @@ class Matcher:
     def match(self, place: Place) -> Match:
         if place.wikidata_id and place.wikidata_id in self.index.by_wikidata:
             return Match(self.index.by_wikidata[place.wikidata_id], "id")
+        if place.level != MUNICIPALITY:
+            return self.match_level(place)
         if place.geonames_id is not None and place.geonames_id in self.index.by_geonames:
             chosen = self.index.by_geonames[place.geonames_id]
             self.record_wikidata(chosen, place)
@@ -701,6 +761,37 @@ class Matcher:
                     )
                     return Match(pk, "proximity", notes)
         return self.create(place, point, notes)
+
+    def match_level(self, place: Place) -> Match:
+        """A district or region: the one already known under its name (and, for a district,
+        its city), else a new place of its own; never a town of the same name, never folded
+        into its city. A district whose city is unknown is kept without one, and noted."""
+        if not place.country:
+            raise RowRejected("no country for a side: cannot match or create it", place.label)
+        notes: list[str] = []
+        parent = self.known_city(place.parent, place.country) if place.parent else None
+        if place.parent and parent is None:
+            notes.append(f"{place.written}: its city {place.parent} is not known")
+        key = (place.country, place.level, parent or 0, search_key(place.names[0]))
+        found = self.index.by_level.get(key)
+        if found is not None:
+            self.record_wikidata(found, place)
+            return Match(found, "name", notes)
+        point = (
+            (place.latitude, place.longitude)
+            if place.latitude is not None and place.longitude is not None
+            else None
+        )
+        return self.create(place, point, notes, parent)
+
+    def known_city(self, name: str, country: str) -> int | None:
+        """The municipality ``name`` stands for in ``country`` (the most populous namesake):
+        the city of a district. Only a known one: a city is not created from a district's
+        name alone."""
+        candidates = self.index.by_name.get((country, search_key(name)), set())
+        if not candidates:
+            return None
+        return max(candidates, key=lambda pk: (self.index.cities[pk].population, -pk))
 
     def choose(
         self,
@@ -757,20 +848,31 @@ class Matcher:
             self.wikidata_ids[pk] = wikidata_id
         self.journal.append(("wikidata", (wikidata_id, pk)))
 
-    def create(self, place: Place, point: tuple[float, float] | None, notes: list[str]) -> Match:
+    def create(
+        self,
+        place: Place,
+        point: tuple[float, float] | None,
+        notes: list[str],
+        parent: int | None = None,
+    ) -> Match:
         if not place.names:
             raise RowRejected(f"{place.label} is unknown and the file gives no name for it")
         name = place.names[1] if len(place.names) > 1 and "(" in place.names[0] else place.names[0]
+        if place.level != MUNICIPALITY and not place.trusted_geocode:
+            point = None  # a partner's geocode, by name: for a district, its city's centre
         if point is not None and not self.plausible(place.country, point):
             notes.append(
                 f"coordinates of {name} lie far from any city of {place.country}: left empty"
             )
             point = None
         pk, self.next_key = self.next_key, self.next_key - 1
+        # A district's slug names its city too: "berlin-mitte", not "mitte".
+        within = self.index.cities[parent].name if parent is not None else ""
         city = City(
             name=name[:200],
-            slug=self.free_slug(name, place.country),
+            slug=self.free_slug(f"{within} {name}".strip(), place.country),
             country=place.country,
+            level=place.level,
             latitude=Decimal(f"{point[0]:.5f}") if point else None,
             longitude=Decimal(f"{point[1]:.5f}") if point else None,
             wikidata_id=place.wikidata_id or None,
@@ -778,11 +880,14 @@ class Matcher:
         )
         city.refresh_search_key()
         self.new_cities[pk] = city
+        if parent is not None:
+            self.parents[pk] = parent
         names_before = len(self.new_names)
         # The name as the file writes it, brackets and all, is kept as another name; what is
         # inside brackets may be an exonym or a region ("Brixlegg (Tirol)"), so it is not.
-        if place.names[0] != city.name:
-            self.new_names.append((pk, place.names[0][:200]))
+        written = place.written or place.names[0]
+        if written != city.name:
+            self.new_names.append((pk, written[:200]))
         self.index.add(
             pk,
             city.name,
@@ -793,10 +898,14 @@ class Matcher:
             city.wikidata_id,
             city.search_key,
             city.slug,
+            place.level,
+            parent,
         )
         if place.geonames_id is not None:
             self.index.by_geonames[place.geonames_id] = pk
-        keys = {(place.country, city.search_key), (place.country, search_key(place.names[0]))}
+        keys: set[tuple[str, str]] = set()
+        if place.level == MUNICIPALITY:
+            keys = {(place.country, city.search_key), (place.country, search_key(place.names[0]))}
         for key in keys:
             self.index.by_name[key].add(pk)
         self.journal.append(("city", (pk, keys, place.geonames_id, names_before)))
@@ -981,8 +1090,17 @@ class Writer:
     def write(self) -> set[int]:
         reason = f"import of {self.file_name}"
         cities = list(self.matcher.new_cities.values())
+        for key, parent in self.matcher.parents.items():
+            if parent > 0:  # a stored city; one created by this import is known only below
+                self.matcher.new_cities[key].parent_id = parent
         bulk_create_with_history(cities, City, batch_size=BATCH, default_change_reason=reason)
         real = {key: city.pk for key, city in self.matcher.new_cities.items()}
+        districts = [
+            City(pk=real[key], parent_id=real[parent])
+            for key, parent in self.matcher.parents.items()
+            if parent < 0
+        ]
+        City.objects.bulk_update(districts, ["parent"], batch_size=500)
         CityName.objects.bulk_create(
             [
                 CityName(city_id=real[key], name=name, language="", search_key=search_key(name))

@@ -211,7 +211,18 @@ def local_names(path: str = "", language: str | None = None) -> Any:
     )
 
 
+class CityLevel(models.TextChoices):
+    """The administrative level of a place (``cities.levels`` reads it from what a source
+    says). A place whose level no source states is a municipality."""
+
+    MUNICIPALITY = "municipality", _("city or municipality")
+    DISTRICT = "district", _("district or borough")
+    REGION = "region", _("county, province or region")
+
+
 class City(models.Model):
+    Level = CityLevel
+
     name = models.CharField(_("name"), max_length=200, help_text=_("The name shown by default."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=False)
     country = CountryField(_("country"))
@@ -247,6 +258,23 @@ class City(models.Model):
         unique=True,
         validators=[wikidata_id_validator],
     )
+    level = models.CharField(
+        _("administrative level"),
+        max_length=20,
+        choices=CityLevel.choices,
+        default=CityLevel.MUNICIPALITY,
+        db_index=True,
+        help_text=_("A district or borough names the city it belongs to as its parent."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="districts",
+        verbose_name=_("part of"),
+        help_text=_("The city of a district or borough."),
+    )
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -278,6 +306,17 @@ class City(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(wikidata_id=""), name="city_wikidata_id_null_not_empty"
+            ),
+            choices_constraint("level", CityLevel, "city"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(level=CityLevel.DISTRICT),
+                name="city_parent_only_for_districts",
+                violation_error_message=_("Only a district or borough is part of a city."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="city_not_own_parent",
+                violation_error_message=_("A place cannot be part of itself."),
             ),
         ]
         indexes = [models.Index(fields=["country", "name"])]

@@ -1,0 +1,190 @@
+"""Administrative levels (issue 12): a district is a place of its own, part of its city; a
+county, province or region is not a town. Levels come from what the sources write, never
+guessed. The rows below are verbatim rows of the shipped files (data/twintowns-de,
+data/wikidata-p190/pairs.csv)."""
+
+from typing import Any, cast
+
+import pytest
+from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
+
+from agreements.importing import import_partnerships
+from agreements.models import Partnership
+from cities.gazetteer import Gazetteer, load_geonames
+from cities.levels import stated_level
+from cities.models import City, CityName
+
+from .factories import CityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def place(**fields: Any) -> City:
+    return cast(City, CityFactory(**fields))
+
+
+HEADER_DE = (
+    "municipality,plz,bundesland,state,latitude,longitude,municipality_place_name,"
+    "partnergemeinde,land,country,kontinent,continent,seit,form,partner_latitude,"
+    "partner_longitude,partner_place_name\n"
+)
+GERMAN = HEADER_DE + (
+    'Berlin,10178,Berlin,Berlin,52.520000,13.404900,"Berlin, 10178, Berlin, Germany",'
+    "V. Stadtbezirk von Budapest,Ungarn,Hungary,Europa,Europe,2000,p,47.477345,19.141151,"
+    '"Budapest, Hungary"\n'
+    'Berlin,10178,Berlin,Berlin,52.520000,13.404900,"Berlin, 10178, Berlin, Germany",'
+    "Paris,Frankreich,France,Europa,Europe,1987,p,48.859200,2.3417,"
+    '"Paris, 75001, Paris, France"\n'
+    "Berlin (Bezirk Friedrichshain-Kreuzberg),10247,Berlin,Berlin,52.530244,13.430331,"
+    '"Am Friedrichshain, Berlin, 10407, Berlin, Germany",Istanbul (Bezirk Kadiköy),Türkei,'
+    'Turkey,Europa,Europe,2000,p,41.053412,29.44884,"Istanbul, Turkey"\n'
+)
+WIKIDATA = (
+    "item_a,item_b,item_a_label,item_b_label,item_a_country,item_b_country,item_a_lat,"
+    "item_a_lon,item_b_lat,item_b_lon,in_l3viathan_2016,l3viathan_a_lists_b,"
+    "l3viathan_b_lists_a,in_bothness_2026,item_a_geonames_id,item_b_geonames_id\n"
+    "Q151048,Q192807,London Borough of Barnet,Ramat Gan,GB,IL,51.6254,-0.1527,32.070007,"
+    "34.823541,1,1,1,0,2656295,293788\n"
+)
+# Berlin, Istanbul, Budapest, Paris, London, Ramat Gan, Barnet (the town)
+GAZETTEER_IDS = {2950159, 745044, 3054643, 2988507, 2643743, 293788, 2656295}
+
+
+@pytest.fixture(scope="module")
+def entries() -> list[dict[str, Any]]:
+    return [e for e in load_geonames("cities500") if e["geonameid"] in GAZETTEER_IDS]
+
+
+@pytest.fixture
+def gazetteer(entries: list[dict[str, Any]]) -> None:
+    Gazetteer(entries).load()
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "name", "parent"),
+    [
+        (
+            "Berlin (Bezirk Friedrichshain-Kreuzberg)",
+            "district",
+            "Friedrichshain-Kreuzberg",
+            "Berlin",
+        ),
+        ("Istanbul (Bezirk Kadiköy)", "district", "Kadiköy", "Istanbul"),
+        ("Barnet (Stadtbezirk v. London)", "district", "Barnet", "London"),
+        ("London Borough of Barnet", "district", "Barnet", "London"),
+        ("V. Stadtbezirk von Budapest", "district", "V. Stadtbezirk von Budapest", "Budapest"),
+        ("13th district of Budapest", "district", "13th district of Budapest", "Budapest"),
+        ("Paris (12. Bezirk)", "district", "Paris (12. Bezirk)", "Paris"),
+        ("Provinz Saragossa", "region", "Provinz Saragossa", ""),
+        ("Landkreis Göttingen", "region", "Landkreis Göttingen", ""),
+        ("Bexar County", "region", "Bexar County", ""),
+    ],
+)
+def test_names_that_state_a_level(text: str, level: str, name: str, parent: str) -> None:
+    stated = stated_level(text)
+    assert stated is not None
+    assert (stated.level, stated.name, stated.parent) == (level, name, parent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    # Towns, and names that do not say which city they belong to: never guessed.
+    [
+        "Budapest",
+        "Budapest-Újpest",
+        "Bezirk Harburg",
+        "Gangdong District",
+        "Ried im Innkreis",
+        "Vratimov (Rattimau)",
+        "Tempelhof-Schöneberg",
+    ],
+)
+def test_names_that_state_no_level_are_municipalities(text: str) -> None:
+    assert stated_level(text) is None
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_district_partnership_is_its_own_record_with_its_parent_city() -> None:
+    berlin = City.objects.get(geonames_id=2950159)
+    istanbul = City.objects.get(geonames_id=745044)
+    budapest = City.objects.get(geonames_id=3054643)
+    report = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    assert report.counts["imported"] == 3
+    kreuzberg = City.objects.get(name="Friedrichshain-Kreuzberg")
+    kadikoy = City.objects.get(name="Kadiköy")
+    assert (kreuzberg.level, kreuzberg.parent, kreuzberg.country.code) == ("district", berlin, "DE")
+    assert (kadikoy.level, kadikoy.parent, kadikoy.country.code) == ("district", istanbul, "TR")
+    assert kreuzberg.slug == "berlin-friedrichshain-kreuzberg"
+    # The partner's geocode is the geocoder's guess for "Istanbul": not the district's place.
+    assert kadikoy.latitude is None
+    # The name as the file writes it stays findable.
+    assert CityName.objects.filter(city=kreuzberg, name="Berlin (Bezirk Friedrichshain-Kreuzberg)")
+    assert Partnership.objects.between(kreuzberg, kadikoy).exists()
+    # Not folded into the two cities...
+    assert not Partnership.objects.between(berlin, istanbul).exists()
+    # ...and Budapest's fifth district is a district of Budapest, not a city beside it.
+    fifth = City.objects.get(name="V. Stadtbezirk von Budapest")
+    assert (fifth.level, fifth.parent) == ("district", budapest)
+    assert Partnership.objects.between(berlin, fifth).exists()
+    assert berlin.level == "municipality" and berlin.parent is None
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_wikidata_district_is_not_its_namesake_town() -> None:
+    london = City.objects.get(geonames_id=2643743)
+    barnet_town = City.objects.get(geonames_id=2656295)
+    import_partnerships(WIKIDATA, "wikidata", "pairs.csv")
+    borough = City.objects.get(wikidata_id="Q151048")
+    assert (borough.name, borough.level, borough.parent) == ("Barnet", "district", london)
+    assert borough.geonames_id is None
+    assert borough.pk != barnet_town.pk
+    barnet_town.refresh_from_db()
+    assert barnet_town.wikidata_id is None and barnet_town.level == "municipality"
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_importing_districts_again_changes_nothing() -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    import_partnerships(WIKIDATA, "wikidata", "pairs.csv")
+    before = (City.objects.count(), Partnership.objects.count(), CityName.objects.count())
+    again = import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv")
+    wikidata_again = import_partnerships(WIKIDATA, "wikidata", "pairs.csv")
+    after = (City.objects.count(), Partnership.objects.count(), CityName.objects.count())
+    assert after == before
+    assert again.cities_created == wikidata_again.cities_created == 0
+    assert again.counts["merged"] == 3 and wikidata_again.counts["merged"] == 1
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_district_whose_city_is_unknown_is_kept_without_one() -> None:
+    text = GERMAN.replace("Istanbul (Bezirk Kadiköy)", "Izmir (Bezirk Cigli)")
+    report = import_partnerships(text, "twintowns-de", "TwinTowns_clean.csv")
+    cigli = City.objects.get(name="Cigli")
+    assert (cigli.level, cigli.parent) == ("district", None)
+    assert any("its city Izmir is not known" in note for o in report.outcomes for note in o.notes)
+    assert not City.objects.filter(name="Izmir").exists()  # no city made from a district's name
+
+
+def test_the_migration_sets_the_levels_the_stored_names_state() -> None:
+    from importlib import import_module
+
+    set_levels = import_module("cities.migrations.0005_levels").set_levels
+    budapest = place(name="Budapest", country="HU", geonames_id=3054643)
+    fifth = place(name="V. Stadtbezirk von Budapest", country="HU")
+    province = place(name="Provinz Saragossa", country="ES")
+    ujpest = place(name="Budapest-Újpest", country="HU")
+    set_levels(django_apps, None)
+    for city in (budapest, fifth, province, ujpest):
+        city.refresh_from_db()
+    assert (fifth.level, fifth.parent) == ("district", budapest)
+    assert (province.level, province.parent) == ("region", None)
+    assert ujpest.level == budapest.level == "municipality"
+
+
+def test_only_a_district_is_part_of_a_city() -> None:
+    berlin = place(name="Berlin", country="DE")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        place(name="Potsdam", country="DE", parent=berlin)
+    district = place(name="Mitte", country="DE", level="district", parent=berlin)
+    assert list(berlin.districts.all()) == [district]
