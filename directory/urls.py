@@ -2,7 +2,7 @@ from django.urls import path
 
 from common.documents import served_as_attachment
 
-from . import browse, graphics, overview, pages, records, search_page
+from . import browse, graphics, overview, pages, records, search_page, wikidata_export
 
 app_name = "directory"
 
@@ -38,6 +38,12 @@ urlpatterns = [
     path("about/", pages.about, name="about"),
     path("methodology/", pages.methodology, name="methodology"),
     path("data/", pages.data, name="data"),
+    path("data/wikidata/", wikidata_export.wikidata_page, name="wikidata-export"),
+    path(
+        "data/wikidata/quickstatements.txt",
+        wikidata_export.quickstatements,
+        name="wikidata-quickstatements",
+    ),
     path("maps/world.svg", graphics.world_map, name="world-map"),
     path("cite/<str:kind>/<slug:slug>.bib", records.cite, {"style": "bib"}, name="cite-bibtex"),
     path("cite/<str:kind>/<slug:slug>.json", records.cite, {"style": "json"}, name="cite-csl"),
