@@ -23,6 +23,7 @@ from cities.models import City, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
 from publishing.bitmaps import Bitmaps
+from publishing.caching import in_process
 from publishing.facets import CountryChoiceField, FacetedFilterSet, FacetFilter
 
 from .models import (
@@ -69,11 +70,12 @@ YEAR_CHOICES = [(str(year), str(year)) for year in YEARS]
 
 
 def theme_choices() -> list[tuple[str, Any]]:
-    return [(slug, _(name)) for slug, name in Theme.objects.values_list("slug", "name")]
+    rows = in_process("themes", lambda: list(Theme.objects.values_list("slug", "name")))
+    return [(slug, _(name)) for slug, name in rows]
 
 
 def network_choices() -> list[tuple[str, str]]:
-    return list(Network.objects.values_list("slug", "name"))
+    return in_process("networks", lambda: list(Network.objects.values_list("slug", "name")))
 
 
 class ThemeFacetFilter(FacetFilter):

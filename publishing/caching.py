@@ -27,6 +27,28 @@ def cached(namespace: str, parts: Any, compute: Callable[[], T], timeout: int = 
     return cast(T, cache.get_or_set(key, compute, timeout))
 
 
+# Process-local values of the current read version: the last version's, by name.
+_IN_PROCESS: dict[str, tuple[Any, Any]] = {}
+
+
+def in_process(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per read version in this process: a small vocabulary read on every
+    page (themes, networks), where even the shared cache costs a round trip. A public
+    change moves the read version, so the next request reads it again."""
+    version = read_version()
+    held = _IN_PROCESS.get(name)
+    if held is not None and held[0] == version:
+        return cast(T, held[1])
+    value = compute()
+    _IN_PROCESS[name] = (version, value)
+    return value
+
+
+def clear_in_process() -> None:
+    """Forget every in-process value (tests: each restarts the database's version)."""
+    _IN_PROCESS.clear()
+
+
 def cached_count(records: Any) -> int:
     """``records.count()``, cached by its SQL and the read version (a filter that can match
     nothing, such as ``pk__in=[]``, has no SQL and counts 0)."""

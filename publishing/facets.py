@@ -307,8 +307,13 @@ class FacetedFilterSet(django_filters.FilterSet):
         return counts
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
-        """For each facet, how many records each of its values would give (cached by the
-        content version: a publication retires the counts)."""
+        """For each facet, how many records each of its values would give: from the bitmaps
+        when they are ready (faster than a round trip to the shared cache and the SQL text
+        of its key), else counted in the database and cached by the read version (a
+        publication retires the counts)."""
+        bitmaps = self.bitmaps()
+        if bitmaps is not None:
+            return self.bitmap_counts(bitmaps)
         return cached("facets", self.cache_parts(), self.compute_facet_counts)
 
     def cache_parts(self) -> tuple[str, list[tuple[str, Any]]]:
@@ -450,7 +455,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         database (cached by the read version)."""
         bitmaps = self.bitmaps()
         if bitmaps is not None:
-            return cached("total", self.cache_parts(), lambda: len(self.matching(bitmaps)))
+            return len(self.matching(bitmaps))
         return cached_count(self.qs)
 
     def option_labels(self, name: str) -> dict[str, str]:

@@ -35,9 +35,11 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     from publishing.bitmaps import STORES
+    from publishing.caching import clear_in_process
 
     cache.clear()
     STORES.clear()
+    clear_in_process()
 
 
 @pytest.fixture(autouse=True)

@@ -157,3 +157,22 @@ def test_a_rolled_back_import_announces_nothing(
         call_command("import_partnerships", str(WIKIDATA), profile="wikidata", publish=True)
         raise RuntimeError("the disk filled up")
     assert bumps == [] and not Partnership.objects.exists()
+
+
+def test_a_new_theme_is_offered_after_it_is_saved(
+    client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Themes and networks are read once per read version and process
+    (publishing.caching.in_process): saving one moves the version, so the next page offers
+    it, without a restart."""
+    from agreements.models import Theme
+
+    partnership = PartnershipFactory()
+    assert client.get(reverse("directory:partnership-list")).status_code == 200
+    assert client.get(f"{reverse('directory:partnership-list')}?theme=tides").status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        theme = Theme.objects.create(name="Tides", slug="tides")
+        partnership.themes.add(theme)
+    response = client.get(f"{reverse('directory:partnership-list')}?theme=tides")
+    assert response.status_code == 200
+    assert [p.pk for p in response.context["page"].object_list] == [partnership.pk]
