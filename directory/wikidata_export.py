@@ -141,7 +141,7 @@ def commands(partnerships: QuerySet[Partnership]) -> Iterator[str]:
             "ended_precision",
         )
     )
-    best: dict[tuple[str, str], tuple[Any, ...]] = {}
+    best: dict[tuple[Any, Any], tuple[Any, ...]] = {}
     for row in rows:  # one statement per pair: the record of the most usual kind states it
         pair = (row[1], row[2])
         if pair not in best or KIND_ORDER.index(row[3]) < KIND_ORDER.index(best[pair][3]):
