@@ -44,7 +44,11 @@ QUERY = QuerySpec.of(PartnershipFilter)
 # Wikidata's time precisions (https://www.wikidata.org/wiki/Help:Dates#Precision).
 TIME_PRECISION = {Precision.YEAR: 9, Precision.MONTH: 10, Precision.DAY: 11}
 # Which record of a pair gives the qualifiers when it has several kinds.
-KIND_ORDER = [PartnershipKind.SISTER_CITY, PartnershipKind.FRIENDSHIP, PartnershipKind.COOPERATION]
+KIND_ORDER: list[str] = [
+    PartnershipKind.SISTER_CITY,
+    PartnershipKind.FRIENDSHIP,
+    PartnershipKind.COOPERATION,
+]
 CHUNK = 2000  # ids per IN list
 
 
