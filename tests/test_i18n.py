@@ -45,7 +45,7 @@ def test_the_catalogues_hold_every_string_of_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     """A string added to a template or module without `make messages` would show in English."""
-    for folder in ("cities", "agreements", "directory", "twinning", "templates"):
+    for folder in ("cities", "agreements", "directory", "twinning", "templates", "suggestions"):
         shutil.copytree(
             Path(settings.BASE_DIR, folder),
             tmp_path / folder,

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "directory",
     "api",
     "editors",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,11 @@ PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", default=True)
 # (0: no limit), and per client address this rate ("off": none), so a few cannot hold every worker.
 EXPENSIVE_CONCURRENCY = int(os.environ.get("EXPENSIVE_CONCURRENCY", "1"))
 EXPENSIVE_RATE = os.environ.get("EXPENSIVE_RATE", "30/min")
+# Suggestions from the public (suggestions/limits.py): at most this many per client address.
+SUGGESTION_RATE = os.environ.get("SUGGESTION_RATE", "10/hour")
+# Mail (suggestions' notices): printed to the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "twinning@localhost")
 # Sessions (the admin's) in the database by default, which every web process shares.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 # An admin session ends after this long without a request (twinning.middleware extends it).
