@@ -244,17 +244,50 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "memberships", queryset=NetworkMembership.objects.published().select_related("network")
     )
     city = get_object_or_404(
-        City.objects.public().prefetch_related(local_names(), names, memberships),
+        City.objects.public()
+        .select_related("parent")
+        .prefetch_related(local_names(), local_names("parent__"), names, memberships),
         slug=slug,
     )
-    # Themes are not shown here: with_partner_names, not published_partnerships.
-    partnerships = list(
-        with_partner_names(Partnership.objects.published()).involving(city).order_by("slug")
+    # A district's page leads to its city, when that city is public (issue 12).
+    parent = city.parent if city.parent and City.objects.public_ids([city.parent.pk]) else None
+    # The city's own partnerships and, apart, those of its districts (issue 12): one query
+    # for the districts' ids, then one for all their partnerships (themes are not shown here:
+    # with_partner_names, not published_partnerships).
+    districts = list(City.objects.filter(parent=city).values_list("pk", flat=True))
+    found = list(
+        with_partner_names(Partnership.objects.published())
+        .select_related("city_a__parent", "city_b__parent")
+        .involving_any([city.pk, *districts])
+        .order_by("slug")
     )
+    partnerships = [p for p in found if city.pk in (p.city_a_id, p.city_b_id)]
+    through = [p for p in found if city.pk not in (p.city_a_id, p.city_b_id)]
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for partnership in partnerships:
         partner = partnership.city_b if partnership.city_a_id == city.pk else partnership.city_a
         by_country[partner.country.code].append({"partnership": partnership, "partner": partner})
+    by_district: dict[int, dict[str, Any]] = {}
+    for partnership in through:
+        ours = partnership.city_a if partnership.city_a.parent_id == city.pk else None
+        ours = ours or partnership.city_b
+        partner = partnership.city_b if ours is partnership.city_a else partnership.city_a
+        group = by_district.setdefault(ours.pk, {"district": ours, "entries": []})
+        group["entries"].append({"partnership": partnership, "partner": partner})
+    # A partner district names its city only when that city is public.
+    partner_parents = {
+        entry["partner"].parent_id
+        for group in by_district.values()
+        for entry in group["entries"]
+        if entry["partner"].parent_id
+    }
+    public_parents = City.objects.public_ids(partner_parents) if partner_parents else set()
+    for group in by_district.values():
+        for entry in group["entries"]:
+            entry["partner_city"] = (
+                entry["partner"].parent if entry["partner"].parent_id in public_parents else None
+            )
+    district_groups = sorted(by_district.values(), key=lambda g: str(g["district"].name))
     groups = sorted(
         (
             {"country": entries[0]["partner"].country, "entries": entries}
@@ -274,9 +307,12 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
         names=city.names_by_language(),
         partner_groups=groups,
         partnership_count=len(partnerships),
+        district_groups=district_groups,
+        district_partnership_count=len(through),
+        parent_city=parent,
         meetings=list(meetings),
         projects=list(projects),
-        has_records=bool(partnerships) or bool(city.memberships.all()),
+        has_records=bool(found) or bool(city.memberships.all()),
     )
 
 

@@ -403,9 +403,10 @@ def city_with_names(country: str = "IT") -> City:
 # Signatories and participants load their people (and organisations) in a query of published
 # ones each (directory/querysets.py, naming_the_public): one more per page for each.
 # A person's partnerships are four: the partnerships, both cities' names and the themes.
+# A city page: one more for the ids of its districts, whose partnerships it lists apart.
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("partnership", 17), ("city", 9), ("network", 5), ("country", 6), ("person", 9)],
+    [("partnership", 17), ("city", 10), ("network", 5), ("country", 6), ("person", 9)],
 )
 def test_record_pages_issue_a_constant_number_of_queries(
     client: Any, kind: str, expected: int

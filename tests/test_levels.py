@@ -188,3 +188,45 @@ def test_only_a_district_is_part_of_a_city() -> None:
         place(name="Potsdam", country="DE", parent=berlin)
     district = place(name="Mitte", country="DE", level="district", parent=berlin)
     assert list(berlin.districts.all()) == [district]
+
+
+# -- City pages -------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_city_page_shows_its_districts_partnerships_apart(client: Any) -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
+    berlin = City.objects.get(geonames_id=2950159)
+    html = client.get(berlin.get_absolute_url()).content.decode()
+    own, _, through = html.partition('id="districts-heading"')
+    assert "Paris" in own  # Berlin's own partner
+    assert "Kadiköy" not in own and "Friedrichshain-Kreuzberg" not in own
+    assert "Through its districts" in through
+    assert "through its district" in through and "Friedrichshain-Kreuzberg</bdi></a>:" in through
+    assert "Kadiköy</bdi></a> (<bdi" in through and "Istanbul" in through  # "Kadiköy (Istanbul)"
+    paris = City.objects.get(geonames_id=2988507)
+    assert 'id="districts-heading"' not in client.get(paris.get_absolute_url()).content.decode()
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_a_district_page_leads_to_its_city(client: Any) -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
+    kreuzberg = City.objects.get(name="Friedrichshain-Kreuzberg")
+    response = client.get(kreuzberg.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    breadcrumbs = html.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    assert 'href="/cities/berlin/"' in breadcrumbs or "/berlin/" in breadcrumbs
+    assert "district or borough" in html and "part of" in html
+
+
+def test_a_district_page_does_not_name_a_city_that_is_not_public(client: Any) -> None:
+    from .factories import PartnershipFactory
+
+    hidden = place(name="Zorbavell", slug="zorbavell", country="DE")  # no record, no GeoNames id
+    district = place(
+        name="Mitte", slug="zorbavell-mitte", country="DE", level="district", parent=hidden
+    )
+    PartnershipFactory(city_a=district, city_b=place(name="Elsewhere", country="FR"))
+    html = client.get(district.get_absolute_url()).content.decode()
+    assert "Zorbavell" not in html and "/zorbavell/" not in html
