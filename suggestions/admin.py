@@ -88,10 +88,14 @@ class SuggestionAdmin(admin.ModelAdmin):
         return suggestions.concerning(city_ids(request.user))
 
     def reviewer(self, request: HttpRequest) -> bool:
+        """Whose role gives the suggestions' permission, and who reviews some: a curator, or
+        an editor of at least one city."""
+        user: Any = request.user
         return bool(
-            request.user.is_active
-            and request.user.is_staff
-            and (is_curator(request.user) or city_ids(request.user))
+            user.is_active
+            and user.is_staff
+            and user.has_perm("suggestions.view_suggestion")
+            and (is_curator(user) or city_ids(user))
         )
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -104,10 +108,14 @@ class SuggestionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_curator(request.user) and (obj is None or obj.status == Suggestion.Status.NEW)
+        return (
+            is_curator(request.user)
+            and super().has_change_permission(request, obj)
+            and (obj is None or obj.status == Suggestion.Status.NEW)
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_curator(request.user)
+        return is_curator(request.user) and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         everything = [name for _label, options in self.fieldsets for name in options["fields"]]

@@ -75,6 +75,10 @@ RECORDS: dict[str, Callable[[], Any]] = {
     "agreements.CulturalProject": lambda: ProjectFactory(
         partnership=PartnershipFactory(**DRAFT), **DRAFT
     ),
+    # A correction from the public about no city of the editor's (issue 14).
+    "suggestions.Suggestion": lambda: apps.get_model("suggestions", "Suggestion").objects.create(
+        kind="correction", object_id=1, record_label="Another city's record", proposed="x"
+    ),
 }
 # Logs of the login lockout: listed and read only, no record of their own here.
 LOG_ONLY = ["axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"]
