@@ -69,13 +69,14 @@ print(city.slug, published.order_by('?').values_list('slug', flat=True)[0])
 ")
 echo "Most connected city: $city; $(nproc) cores; $(grep MemTotal /proc/meminfo)"
 # The admin changelist for comparison (ADMIN_URLS=50: 50 URLs of each of three kinds, about
-# 3 minutes): off by default, as on 2 December 2026 the server was stopped by a SIGTERM of
-# unknown origin right after the benchmark's admin login, four runs out of four.
+# 3 minutes). The "SIGTERM of unknown origin" that stopped the server after the admin login
+# was this script's own exit trap: perf/bench.py had failed on a keep-alive connection that
+# gunicorn closed while it was idle (it now retries on a new one).
 bench() {
   .venv/bin/python perf/bench.py --mode "$1" --base-url "http://127.0.0.1:$PORT" \
     --city "$city" --cities-file "$work/cities.txt" --partnership "$partnership" \
     --user bench --password "$PASSWORD" --gunicorn-pid "$pid" \
-    --combinations "${COMBINATIONS:-200}" --admin-urls "${ADMIN_URLS:-0}" --out "$work/$1.json"
+    --combinations "${COMBINATIONS:-200}" --admin-urls "${ADMIN_URLS:-50}" --out "$work/$1.json"
 }
 echo "Page cache off:"
 bench uncached
