@@ -42,7 +42,7 @@ from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
 from cities.levels import MUNICIPALITY, stated_level
-from cities.models import Citation, City, CityName, Source
+from cities.models import Citation, City, CityName, OtherWikidataId, Source
 from cities.normalise import search_key
 from common.db import analyze
 from common.spreadsheets import SafeWriter
@@ -602,6 +602,9 @@ class CityIndex:
             city = self.cities.get(city_id)
             if city is not None and key and city.level == MUNICIPALITY:
                 self.by_name[(city.country, key)].add(city_id)
+        # A place's second Wikidata item finds it as its first does (Amsterdam Q9899).
+        for wikidata_id, city_id in OtherWikidataId.objects.values_list("wikidata_id", "city_id"):
+            self.by_wikidata[wikidata_id] = city_id
 
     def add(
         self,
@@ -700,6 +703,7 @@ class Matcher:
         self.new_names: list[tuple[int, str]] = []  # (city key, name) for CityName rows
         self.wikidata_ids: dict[int, str] = {}  # known city -> its Wikidata id, to record
         self.parents: dict[int, int] = {}  # new district's key -> its city's key
+        self.other_ids: dict[str, int] = {}  # a second Wikidata item of a city -> the city
         self.next_key = -1
         # What this row added: undone when the row is rejected.
         self.journal: list[tuple[str, Any]] = []
@@ -720,6 +724,9 @@ class Matcher:
                 del self.new_cities[pk]
                 self.parents.pop(pk, None)
                 del self.new_names[names_before:]
+            elif kind == "other":
+                self.index.by_wikidata.pop(entry, None)
+                self.other_ids.pop(entry, None)
             elif kind == "wikidata":
                 wikidata_id, pk = entry
                 self.index.by_wikidata.pop(wikidata_id, None)
@@ -839,7 +846,16 @@ class Matcher:
         if not wikidata_id or wikidata_id in self.index.by_wikidata:
             return
         if pk in self.index.has_wikidata:
-            return  # the city has another id already (two items for one place): kept
+            # The city has another id already. Two items for one place (Amsterdam Q727 and
+            # Q9899, "Gmina Strzelin" and Strzelin, both with the same GeoNames place) when the
+            # item's name is the city's: recorded as its other id. A differently named item
+            # (Vienna's district Wieden, matched to Vienna by an alternate name) is not.
+            city = self.index.cities[pk]
+            if any(same_name(city.name, name) for name in place.names):
+                self.index.by_wikidata[wikidata_id] = pk
+                self.other_ids[wikidata_id] = pk
+                self.journal.append(("other", wikidata_id))
+            return
         self.index.by_wikidata[wikidata_id] = pk
         self.index.has_wikidata.add(pk)
         if pk in self.new_cities:
@@ -930,6 +946,16 @@ class Matcher:
         while f"{base}-{country.lower()}-{n}" in taken:
             n += 1
         return f"{base}-{country.lower()}-{n}"
+
+
+_MUNICIPALITY_WORDS = re.compile(r"^(?:gmina|municipality of|gemeinde)\s+|\s+municipality$")
+
+
+def same_name(known: str, name: str) -> bool:
+    """Whether ``name`` is the name ``known``, as a town's or its municipality's ("Gmina
+    Strzelin" is Strzelin's)."""
+    key = _MUNICIPALITY_WORDS.sub("", search_key(name))
+    return bool(key) and key == search_key(known)
 
 
 _ORDINAL = re.compile(r"^(?:[ivxlc]+|\d+)$")
@@ -1110,6 +1136,13 @@ class Writer:
         )
         known = [City(pk=pk, wikidata_id=qid) for pk, qid in self.matcher.wikidata_ids.items()]
         City.objects.bulk_update(known, ["wikidata_id"], batch_size=500)
+        OtherWikidataId.objects.bulk_create(
+            [
+                OtherWikidataId(city_id=real.get(key, key), wikidata_id=qid)
+                for qid, key in self.matcher.other_ids.items()
+            ],
+            batch_size=BATCH,
+        )
         now = timezone.now()
         for partnership in self.new_partnerships:
             partnership.city_a_id = partnership.city_a.pk

@@ -77,6 +77,13 @@ class CityQuerySet(models.QuerySet["City"]):
             return list(dict.fromkeys(own.union(names.values_list("city_id", flat=True), all=True)))
         return list(own.union(names.values_list("city_id", flat=True))[:limit])
 
+    def with_wikidata_id(self, wikidata_id: str) -> CityQuerySet:
+        """The city with this Wikidata item as its id or as another of its ids (Amsterdam is
+        both Q727 and Q9899, issue 12)."""
+        return self.filter(
+            Q(wikidata_id=wikidata_id) | Q(other_wikidata_ids__wikidata_id=wikidata_id)
+        ).distinct()
+
     def in_country(self, code: str) -> CityQuerySet:
         return self.filter(country=code.upper())
 
@@ -354,6 +361,27 @@ class City(models.Model):
     @property
     def region_name(self) -> str:
         return str(REGIONS.get(self.region, ""))
+
+
+class OtherWikidataId(models.Model):
+    """A second Wikidata item for the same place (issue 12): Wikidata often has a municipality
+    item and a town item, Amsterdam Q727 and Q9899. The city keeps one as ``wikidata_id``;
+    the others are recorded here, and each finds the city on import."""
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="other_wikidata_ids", verbose_name=_("city")
+    )
+    wikidata_id = models.CharField(
+        _("Wikidata id"), max_length=20, unique=True, validators=[wikidata_id_validator]
+    )
+
+    class Meta:
+        verbose_name = _("other Wikidata id")
+        verbose_name_plural = _("other Wikidata ids")
+        ordering = ["wikidata_id"]
+
+    def __str__(self) -> str:
+        return self.wikidata_id
 
 
 class CityNameKind(models.TextChoices):

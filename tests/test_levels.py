@@ -230,3 +230,49 @@ def test_a_district_page_does_not_name_a_city_that_is_not_public(client: Any) ->
     PartnershipFactory(city_a=district, city_b=place(name="Elsewhere", country="FR"))
     html = client.get(district.get_absolute_url()).content.decode()
     assert "Zorbavell" not in html and "/zorbavell/" not in html
+
+
+# -- One place, two Wikidata items -------------------------------------------------------------
+
+AMSTERDAM = (
+    "item_a,item_b,item_a_label,item_b_label,item_a_country,item_b_country,item_a_lat,"
+    "item_a_lon,item_b_lat,item_b_lon,in_l3viathan_2016,l3viathan_a_lists_b,"
+    "l3viathan_b_lists_a,in_bothness_2026,item_a_geonames_id,item_b_geonames_id\n"
+    "Q65,Q9899,Los Angeles,Amsterdam,US,NL,34.05223,-118.24368,52.366667,4.883333,1,1,1,0,"
+    "5368361,2759794\n"
+    "Q84,Q727,London,Amsterdam,GB,NL,51.507222222,-0.1275,52.366666666,4.883333333,0,0,0,1,"
+    "2643743,2759794\n"
+)
+
+
+@pytest.fixture
+def amsterdam_gazetteer() -> None:
+    ids = {2759794, 5368361, 2643743}  # Amsterdam, Los Angeles, London
+    Gazetteer([e for e in load_geonames() if e["geonameid"] in ids]).load()
+
+
+@pytest.mark.usefixtures("amsterdam_gazetteer")
+def test_amsterdams_two_wikidata_items_are_one_city_with_both_ids() -> None:
+    import_partnerships(AMSTERDAM, "wikidata", "pairs.csv")
+    amsterdam = City.objects.get(geonames_id=2759794)
+    ids = {
+        amsterdam.wikidata_id,
+        *amsterdam.other_wikidata_ids.values_list("wikidata_id", flat=True),
+    }
+    assert ids == {"Q727", "Q9899"}
+    assert City.objects.filter(name="Amsterdam").count() == 1
+    assert list(City.objects.with_wikidata_id("Q727")) == [amsterdam]
+    assert list(City.objects.with_wikidata_id("Q9899")) == [amsterdam]
+    # Either id finds it again, without the GeoNames id; a second run adds nothing.
+    before = (City.objects.count(), Partnership.objects.count())
+    without_geonames = AMSTERDAM.replace(",2759794", ",")
+    report = import_partnerships(without_geonames, "wikidata", "pairs.csv")
+    assert {o.city_b_match for o in report.outcomes} == {"id"}
+    assert (City.objects.count(), Partnership.objects.count()) == before
+
+
+def test_a_differently_named_item_is_not_recorded_as_the_same_place() -> None:
+    from agreements.importing import same_name
+
+    assert same_name("Strzelin", "Gmina Strzelin") and same_name("Amsterdam", "Amsterdam")
+    assert not same_name("Vienna", "Wieden") and not same_name("Bitterfeld-Wolfen", "Bitterfeld")
