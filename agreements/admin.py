@@ -19,7 +19,7 @@ from cities.admin_tools import (
 from editors.admin_tools import ScopedInline
 
 from .admin_import import import_view, may_import
-from .confirming import confirm_view
+from .confirming import LastConfirmedListFilter, confirm_view
 from .forms import CuratedThemesForm, PartnershipForm
 from .models import (
     Agreement,
@@ -142,7 +142,14 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
         "publication_state",
         "updated_at",
     ]
-    list_filter = ["publication_state", "kind", "status", CountryListFilter, "citations__source"]
+    list_filter = [
+        "publication_state",
+        "kind",
+        "status",
+        CountryListFilter,
+        "citations__source",
+        LastConfirmedListFilter,
+    ]
     list_select_related = ["city_a", "city_b"]
     # The cities by any of their names, in any script: normalised_search_fields.
     search_fields = ["institutions"]

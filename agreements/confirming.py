@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
@@ -43,6 +43,25 @@ from .models import (
 
 PAGE_SIZE = 50
 MAX_NOTE = 2000
+
+
+class LastConfirmedListFilter(admin.SimpleListFilter):
+    """The partnership changelist by confirmation age, counted from today as on the screen
+    and the browse page (``PartnershipQuerySet.confirmed``)."""
+
+    title = gettext_lazy("Last confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return list(CONFIRMATION_AGES)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        age = self.value()
+        if not age:
+            return queryset
+        if age not in dict(CONFIRMATION_AGES):  # an unknown age selects nothing
+            return queryset.none()
+        return queryset.confirmed(age)  # type: ignore[attr-defined]  # a PartnershipQuerySet
 
 
 class ConfirmationForm(forms.Form):

@@ -392,3 +392,14 @@ def test_the_exports_carry_the_last_confirmed_date(
     assert by_slug[theirs.slug]["last_confirmed"] == ""
     api = client.get(f"/api/v1/partnerships/{ours.slug}/").json()
     assert (api["last_confirmed"], api["last_confirmed_how"]) == ("2025-03-14", "city")
+
+
+def test_the_admin_changelist_filters_by_confirmation_age(
+    curator_login: Any, confirmed_at_ages: dict[str, Partnership]
+) -> None:
+    for age, record in confirmed_at_ages.items():
+        page = curator_login.get(f"/admin/agreements/partnership/?confirmed={age}")
+        assert page.status_code == 200
+        assert list(page.context["cl"].result_list) == [record], age
+    unknown = curator_login.get("/admin/agreements/partnership/?confirmed=soon")
+    assert list(unknown.context["cl"].result_list) == []
