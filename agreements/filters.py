@@ -19,7 +19,7 @@ from django_countries import countries
 from pyroaring import AbstractBitMap
 
 from cities.filters import COUNTRY_CHOICES, _country_label
-from cities.models import City, Network
+from cities.models import City, CityLevel, Network
 from cities.normalise import search_key
 from cities.regions import REGIONS
 from publishing.bitmaps import Bitmaps
@@ -193,6 +193,14 @@ class PartnershipFilter(FacetedFilterSet):
     status = FacetFilter(
         label=_("Status"),
         choices=[*PartnershipStatus.choices, (STATUS_NOT_STATED, _("not stated by the sources"))],
+    )
+    level = FacetFilter(
+        label=_("Administrative level"),
+        choices=CityLevel.choices,
+        help_text=_(
+            "municipality: between two cities or municipalities; district: a side is a "
+            "district or borough; region: a side is a county, province or region."
+        ),
     )
     decade = FacetFilter(
         label=_("Established"),

@@ -331,15 +331,21 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         records = list(
             self.values_list(
                 "pk", "kind", "status", "established", "city_a_id", "city_b_id",
-                "city_a__country", "city_b__country",
+                "city_a__country", "city_b__country", "city_a__level", "city_b__level",
             )
         )  # fmt: skip
         ids = [record[0] for record in records]
         themes = themes_by_record(Partnership, ids)
         networks = networks_by_city({r[4] for r in records} | {r[5] for r in records})
         rows: FacetRows = set()
-        for pk, kind, status, established, city_a, city_b, country_a, country_b in records:
+        for (
+            pk, kind, status, established, city_a, city_b, country_a, country_b, *levels,
+        ) in records:  # fmt: skip
             rows.add((pk, "kind", kind))
+            # The places' level (issue 12): "municipality" when both sides are, else the level
+            # of each side that is a district or a region, to include or leave them out.
+            for level in set(levels) - {"municipality"} or {"municipality"}:
+                rows.add((pk, "level", level))
             # Most imported records say nothing of their status: counted, not left out.
             rows.add((pk, "status", status or STATUS_NOT_STATED))
             # Nor their year: "not stated" is a decade of its own, so the decades add up.

@@ -276,3 +276,24 @@ def test_a_differently_named_item_is_not_recorded_as_the_same_place() -> None:
 
     assert same_name("Strzelin", "Gmina Strzelin") and same_name("Amsterdam", "Amsterdam")
     assert not same_name("Vienna", "Wieden") and not same_name("Bitterfeld-Wolfen", "Bitterfeld")
+
+
+# -- Browse and API: the level filter --------------------------------------------------------
+
+
+@pytest.mark.usefixtures("gazetteer")
+def test_browse_and_the_api_include_or_leave_out_districts(client: Any) -> None:
+    import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
+
+    def listed(query: dict[str, str]) -> int:
+        response = client.get("/partnerships/", query)
+        assert response.status_code == 200
+        return int(response.context["page"].paginator.count)
+
+    assert listed({}) == 3  # by default, every level, as before
+    assert listed({"level": "municipality"}) == 1  # Berlin–Paris: the districts' left out
+    assert listed({"level": "district"}) == 2
+    assert listed({"level": "region"}) == 0
+    assert client.get("/partnerships/", {"level": "planet"}).status_code == 400
+    api = client.get("/api/v1/partnerships/", {"level": "district"}).json()
+    assert api["count"] == 2
