@@ -311,6 +311,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         when they are ready (faster than a round trip to the shared cache and the SQL text
         of its key), else counted in the database and cached by the read version (a
         publication retires the counts)."""
+        self.is_valid()  # binds cleaned_data (an unbound FilterSet: the home page's counts)
         bitmaps = self.bitmaps()
         if bitmaps is not None:
             return self.bitmap_counts(bitmaps)
@@ -453,6 +454,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def total(self) -> int:
         """How many records match: from the bitmaps when they are ready, else counted in the
         database (cached by the read version)."""
+        self.is_valid()
         bitmaps = self.bitmaps()
         if bitmaps is not None:
             return len(self.matching(bitmaps))
