@@ -25,6 +25,7 @@ from publishing.facets import FacetedFilterSet, Listing, ListingPaginator, clean
 from publishing.page_cache import QuerySpec, public_page
 
 from .exports import FORMATS, export_response
+from .overview import city_sort, sorted_cities
 from .querysets import published_partnerships
 
 PAGE_SIZE = 20
@@ -34,7 +35,7 @@ PAGE_SIZE = 20
 LISTING = ("page", "format")
 PARTNERSHIP_QUERY = QuerySpec.of(PartnershipFilter, single=LISTING)
 PROJECT_QUERY = QuerySpec.of(ProjectFilter, single=LISTING)
-CITY_QUERY = QuerySpec.of(CityFilter, single=LISTING)
+CITY_QUERY = QuerySpec.of(CityFilter, single=(*LISTING, "sort"))
 
 
 def filtered(request: HttpRequest) -> bool:
@@ -144,9 +145,10 @@ def project_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 @public_page(query=CITY_QUERY)
 @expensive(when=filtered)
 def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    sort = city_sort(request)
     filterset = CityFilter(
         clean_query(request.GET),
-        queryset=public_cities().prefetch_related(local_names()).order_by("name"),
+        queryset=sorted_cities(public_cities().prefetch_related(local_names()), sort),
     )
     if not filterset.is_valid():
         raise BadRequest(
@@ -165,6 +167,7 @@ def city_list(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             "page": page,
             "q": filterset.form.cleaned_data.get("q", ""),
             "country": ",".join(filterset.form.cleaned_data.get("country") or []),
+            "sort": sort,
             "countries": countries,
         },
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.core.exceptions import BadRequest
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
@@ -19,7 +22,7 @@ from agreements.models import (
     PartnershipFacet,
     public_cities,
 )
-from cities.models import Network, NetworkMembership
+from cities.models import City, Network, NetworkMembership
 from publishing.caching import cached
 from publishing.page_cache import public_page
 
@@ -110,3 +113,40 @@ def country_list(request: HttpRequest) -> HttpResponse:
         key=lambda row: str(row["name"]),
     )
     return render(request, "directory/country_list.html", {"rows": rows})
+
+
+# The orders of the city list (``?sort=``): by name, or most partnerships first.
+CITY_SORTS = ("name", "partnerships")
+
+
+def city_sort(request: HttpRequest) -> str:
+    """The city list's ``sort``: "name" unless asked otherwise; an unknown one is a 400."""
+    sort = request.GET.get("sort", "name")
+    if sort not in CITY_SORTS:
+        raise BadRequest(
+            _("%(sort)s is not a way to sort cities: use name or partnerships.") % {"sort": sort}
+        )
+    return sort
+
+
+def sorted_cities(cities: QuerySet[City], sort: str) -> QuerySet[City]:
+    """Cities by name, or by their number of published partnerships (most first, then by
+    name), counted in the database so that every page of the list is in one order."""
+    if sort != "partnerships":
+        return cities.order_by("name", "pk")
+    published = Partnership.objects.published().order_by()
+    counts = [
+        Coalesce(
+            Subquery(
+                published.filter(**{side: OuterRef("pk")})
+                .values(side)
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+        for side in ("city_a", "city_b")
+    ]
+    return cities.annotate(partnership_count=counts[0] + counts[1]).order_by(
+        "-partnership_count", "name", "pk"
+    )

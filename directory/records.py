@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, F, Prefetch, Q, When, Window
-from django.db.models.functions import RowNumber
+from django.core.exceptions import BadRequest
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_countries import countries
@@ -30,6 +32,7 @@ from agreements.models import (
     Participant,
     Partnership,
     PartnershipFacet,
+    PartnershipKind,
     PartnershipQuerySet,
     Person,
     Position,
@@ -38,9 +41,11 @@ from agreements.models import (
 )
 from cities.models import Citation, City, CityName, Network, NetworkMembership, local_names
 from common.documents import document_content_type
-from publishing.page_cache import public_page
+from publishing.caching import cached
+from publishing.page_cache import QuerySpec, public_page
 
 from . import structured_data as ld
+from .browse import paginate
 from .citing import KINDS, citation_for
 from .querysets import naming_the_public, published_partnerships, with_partner_names
 from .timeline import partnership_timeline
@@ -356,62 +361,146 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-PARTNERS_PER_COUNTRY = 10
+# The country page: a summary and a table of its partnerships, ``COUNTRY_PAGE_SIZE`` rows a
+# page, sorted by ``?sort=`` (one of COUNTRY_SORTS, "-" for descending).
+COUNTRY_PAGE_SIZE = 50
+COUNTRY_QUERY = QuerySpec(single=frozenset({"sort", "page"}))
+COUNTRY_SORTS = ("city", "partner", "year")
+PARTNER_COUNTRIES_SHOWN = 12
 
 
 @require_safe
-@public_page
+@public_page(query=COUNTRY_QUERY)
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if code != code.upper():
         return redirect("directory:country-detail", code=code.upper(), permanent=True)
     if code not in countries:
         raise Http404(_("%(code)s is not a known country code.") % {"code": code})
-    published = Partnership.objects.published().in_country(code)
-    counts = dict(
-        PartnershipFacet.objects.filter(facet="pair", record__in=published, value__contains=code)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .order_by()
+    sort = request.GET.get("sort", "city")
+    if sort.removeprefix("-") not in COUNTRY_SORTS:
+        raise BadRequest(
+            _("%(sort)s is not a way to sort this table: use city, partner or year.")
+            % {"sort": sort}
+        )
+    published = with_partner_names(Partnership.objects.published().in_country(code))
+    summary = cached("country", code, lambda: country_summary(code))
+    oldest = None
+    if summary["oldest"] is not None:
+        oldest = with_partner_names(Partnership.objects.published()).filter(pk=summary["oldest"])
+    page = paginate(request, sorted_for_country(published, code, sort), COUNTRY_PAGE_SIZE)
+    kinds = dict(PartnershipKind.choices)
+    partner_countries = sorted(
+        (
+            {"code": partner, "name": str(countries.name(partner)), "count": n}
+            for partner, n in summary["partners"]
+        ),
+        key=lambda row: (-row["count"], row["name"]),
     )
-    rows = partner_rows(published, code)
-    groups: dict[str, dict[str, Any]] = {}
-    for pair, n in counts.items():
-        first, second = pair.split("-")
-        partner = second if first == code else first
-        groups[partner] = {"code": partner, "name": countries.name(partner), "count": n}
-    for partnership in rows:
-        partner_country = partnership.partner_country  # type: ignore[attr-defined]  # annotated
-        groups[partner_country].setdefault("partnerships", []).append(partnership)
-    ordered = sorted(groups.values(), key=lambda g: (-g["count"], str(g["name"])))
     return render(
         request,
         "directory/country_detail.html",
         {
             "code": code,
             "name": countries.name(code),
-            "cards_about": {code},  # each card names this country's city first
-            "groups": ordered,
-            "total": published.count(),
-            "per_group": PARTNERS_PER_COUNTRY,
+            "cards_about": {code},  # each row names this country's city first
+            "total": summary["total"],
+            "partner_countries": partner_countries[:PARTNER_COUNTRIES_SHOWN],
+            "more_partner_countries": partner_countries[PARTNER_COUNTRIES_SHOWN:],
+            "partner_country_count": len(partner_countries),
+            "kinds": [{"label": kinds.get(kind, kind), "count": n} for kind, n in summary["kinds"]],
+            "oldest": list(oldest or []),
+            "page": page,
+            "sort": sort,
+            "columns": sort_columns(sort),
         },
     )
 
 
-def partner_rows(published: PartnershipQuerySet, code: str) -> list[Partnership]:
-    """The first partnerships with each partner country, in one query (a window function)."""
-    partner = Case(
-        When(city_a__country=code, then=F("city_b__country")), default=F("city_a__country")
+def country_summary(code: str) -> dict[str, Any]:
+    """A country's partnerships in figures (codes and ids, the same in every language):
+    partner countries by number of partnerships, kinds, the oldest one; three queries."""
+    published = Partnership.objects.published().in_country(code)
+    pairs = (
+        PartnershipFacet.objects.filter(facet="pair", record__in=published, value__contains=code)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
-    return list(
-        with_partner_names(published)
-        .prefetch_related(prefetch_themes())
-        .annotate(
-            partner_country=partner,
-            rank=Window(RowNumber(), partition_by=[partner], order_by=[F("slug").asc()]),
-        )
-        .filter(rank__lte=PARTNERS_PER_COUNTRY)
-        .order_by("slug")
+    partners: dict[str, int] = defaultdict(int)
+    for pair, n in pairs:
+        first, second = pair.split("-")
+        partners[second if first == code else first] += n
+    kinds = published.values_list("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    oldest = (
+        published.filter(established__isnull=False)
+        .order_by("established", "slug")
+        .values_list("pk", flat=True)
+        .first()
     )
+    return {
+        "total": sum(partners.values()),
+        "partners": list(partners.items()),
+        "kinds": list(kinds),
+        "oldest": oldest,
+    }
+
+
+def shown_name(side: str) -> Any:
+    """The name a page shows for the city at ``side`` (its preferred name in the active
+    language, else its name), as an SQL expression to sort by."""
+    language = (get_language() or "en").split("-")[0]
+    local = CityName.objects.filter(
+        city=OuterRef(f"{side}_id"), language=language, is_preferred=True
+    ).values("name")[:1]
+    return Coalesce(Subquery(local), F(f"{side}__name"))
+
+
+def sorted_for_country(published: PartnershipQuerySet, code: str, sort: str) -> PartnershipQuerySet:
+    """The country's partnerships (``published``, with their cities' names) ordered as the
+    table asks: by this country's city (the first of a domestic pair as the table shows it),
+    by the partner city, or by the year they were established (undated ones last)."""
+    ours_a = Q(city_a__country=code) & ~Q(city_b__country=code)
+    ours_b = Q(city_b__country=code) & ~Q(city_a__country=code)
+    name_a, name_b = shown_name("city_a"), shown_name("city_b")
+    records = published.prefetch_related(prefetch_themes()).annotate(
+        name_a=name_a,
+        name_b=name_b,
+        own_name=Case(
+            When(ours_a, then=F("name_a")),
+            When(ours_b, then=F("name_b")),
+            When(name_a__lte=F("name_b"), then=F("name_a")),
+            default=F("name_b"),
+        ),
+        partner_name=Case(
+            When(ours_a, then=F("name_b")),
+            When(ours_b, then=F("name_a")),
+            When(name_a__lte=F("name_b"), then=F("name_b")),
+            default=F("name_a"),
+        ),
+    )
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key == "year":
+        year = F("established")
+        first = year.desc(nulls_last=True) if descending else year.asc(nulls_last=True)
+        return records.order_by(first, "own_name", "pk")
+    column = {"city": "own_name", "partner": "partner_name"}[key]
+    other = "partner_name" if column == "own_name" else "own_name"
+    return records.order_by(f"-{column}" if descending else column, other, "pk")
+
+
+def sort_columns(sort: str) -> dict[str, dict[str, str]]:
+    """For each sortable column, its state (``aria-sort``) and the sort its header links
+    to: the other direction when it is the current one, else ascending."""
+    columns = {}
+    for key in COUNTRY_SORTS:
+        if sort == key:
+            columns[key] = {"aria_sort": "ascending", "link": f"-{key}"}
+        elif sort == f"-{key}":
+            columns[key] = {"aria_sort": "descending", "link": key}
+        else:
+            columns[key] = {"aria_sort": "", "link": key}
+    return columns
 
 
 @require_safe
