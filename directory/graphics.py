@@ -4,30 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from agreements.filters import PartnershipFilter, _decade_label
 from agreements.models import NOT_STATED, Partnership
 from cities.models import City, local_names
+from common.formats import number
 from common.overload import expensive
 from publishing.facets import Listing, clean_query
 from publishing.page_cache import QuerySpec, public_page
 
 from . import charts
-from .maps import Link, Place, overlay_svg, world_svg
+from .maps import Link, Place, overlay_svg, world_geojson, world_svg
 from .querysets import with_partner_names
 
 PARTNERSHIP_FILTERS = QuerySpec.of(PartnershipFilter)
 
 
 MAP_LIMIT = 300
+# The interactive map clusters its points, so it can carry more of a listing than the poster.
+INTERACTIVE_LIMIT = 1000
 
 
 def places_and_links(partnerships: Iterable[Partnership]) -> tuple[list[Place], list[Link]]:
@@ -99,6 +104,135 @@ def city_map(request: HttpRequest, slug: str) -> HttpResponse:
     partnerships = with_partner_names(Partnership.objects.published().involving(city))
     places, links = places_and_links(partnerships[:MAP_LIMIT])
     return svg_response(overlay_svg(links, places, city.display_name))
+
+
+def drawable(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    return partnerships.filter(city_a__latitude__isnull=False, city_b__latitude__isnull=False)
+
+
+def map_caption(shown: int, total: int) -> str:
+    """What the map shows, in the page's digits: "300 of 5,457 partnerships shown"."""
+    if shown < total:
+        return ngettext(
+            "%(shown)s of %(total)s partnership shown on the map",
+            "%(shown)s of %(total)s partnerships shown on the map",
+            total,
+        ) % {"shown": number(shown), "total": number(total)}
+    return ngettext(
+        "%(total)s partnership shown on the map", "%(total)s partnerships shown on the map", total
+    ) % {"total": number(total)}
+
+
+def map_data(
+    partnerships: Iterable[Partnership], total: int, focus: City | None = None
+) -> JsonResponse:
+    """The interactive map's points (cities, each linking to its page, the page's own city
+    marked ``focus``), lines (partnerships, each linking to its page), caption and legend, for
+    ``static/js/map.js``. Only what the public may see: callers pass published partnerships,
+    whose cities are public by definition (``City.objects.public``)."""
+    cities: dict[int, dict[str, Any]] = {}
+    counts: dict[int, int] = {}
+    links: list[dict[str, Any]] = []
+    for partnership in partnerships:
+        ends = []
+        for city in partnership.cities:
+            if city.latitude is None or city.longitude is None:
+                continue
+            if city.pk not in cities:
+                cities[city.pk] = {
+                    "name": city.display_name,
+                    "lat": round(float(city.latitude), 4),
+                    "lon": round(float(city.longitude), 4),
+                    "url": city.get_absolute_url(),
+                    "focus": focus is not None and city.pk == focus.pk,
+                }
+            counts[city.pk] = counts.get(city.pk, 0) + 1
+            ends.append(city.pk)
+        if len(ends) == 2:
+            links.append(
+                {
+                    "a": ends[0],
+                    "b": ends[1],
+                    "url": partnership.get_absolute_url(),
+                    "label": f"{partnership.city_a.display_name} – "
+                    f"{partnership.city_b.display_name}",
+                }
+            )
+    index = {pk: n for n, pk in enumerate(cities)}
+    for pk, point in cities.items():
+        point["label"] = ngettext(
+            "%(name)s: %(count)s partnership on the map",
+            "%(name)s: %(count)s partnerships on the map",
+            counts[pk],
+        ) % {"name": point["name"], "count": number(counts[pk])}
+    for link in links:
+        link["a"], link["b"] = index[link["a"]], index[link["b"]]
+    legend = []
+    if focus is not None:
+        legend.append({"kind": "focus", "label": _("This city")})
+    legend += [
+        {"kind": "city", "label": _("A city: select it to open its page")},
+        {"kind": "cluster", "label": _("Several cities close together: select to zoom in")},
+        {"kind": "link", "label": _("A partnership: select it to open its page")},
+    ]
+    data = {
+        "shown": len(links),
+        "total": total,
+        "capped": len(links) < total,
+        "caption": map_caption(len(links), total),
+        "cities": list(cities.values()),
+        "links": links,
+        "legend": legend,
+        "labels": {
+            "zoomIn": _("Zoom in"),
+            "zoomOut": _("Zoom out"),
+            # %s: a number of cities, written by the browser in the page's digits
+            "cluster": _("%s cities close together: select to zoom in"),
+            "region": _("Interactive map: drag to pan, use the buttons or + and − to zoom"),
+        },
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def world_map_data(request: HttpRequest) -> HttpResponse:
+    """The base layer of the interactive map: the same countries, as GeoJSON."""
+    response = HttpResponse(world_geojson(), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_safe
+@public_page(query=PARTNERSHIP_FILTERS)
+@expensive
+def partnership_map_data(request: HttpRequest) -> HttpResponse:
+    """The partnerships of a browse URL for the interactive map, at most INTERACTIVE_LIMIT."""
+    filterset = PartnershipFilter(
+        clean_query(request.GET), queryset=with_partner_names(Partnership.objects.published())
+    )
+    if not filterset.is_valid():
+        raise BadRequest(_("Some filters could not be understood"))
+    listing = Listing(filterset)
+    shown = list(drawable(listing.records())[:INTERACTIVE_LIMIT])
+    return map_data(shown, listing.total())
+
+
+@require_safe
+@public_page
+def partnership_detail_map_data(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(with_partner_names(Partnership.objects.published()), slug=slug)
+    return map_data([partnership], 1)
+
+
+@require_safe
+@public_page
+def city_map_data(request: HttpRequest, slug: str) -> HttpResponse:
+    city = get_object_or_404(City.objects.public().prefetch_related(local_names()), slug=slug)
+    partnerships = with_partner_names(Partnership.objects.published().involving(city))
+    shown = list(drawable(partnerships)[:INTERACTIVE_LIMIT])
+    return map_data(shown, partnerships.count(), focus=city)
 
 
 @dataclass(frozen=True)

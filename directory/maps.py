@@ -8,6 +8,7 @@ images: the static world and its own links.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,8 +43,9 @@ def project(longitude: float, latitude: float) -> Point:
     return WIDTH / 2 + x * SCALE, HEIGHT / 2 - y * SCALE
 
 
-def decode_rings(topology: dict) -> Iterator[list[Point]]:
-    """Every ring of every country, as (longitude, latitude) lists (TopoJSON decoding)."""
+def decode_polygons(topology: dict) -> Iterator[list[list[Point]]]:
+    """Every polygon of every country, as its rings (the outline, then its holes), each a
+    list of (longitude, latitude) (TopoJSON decoding)."""
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     arcs: list[list[Point]] = []
     for arc in topology["arcs"]:
@@ -64,8 +66,13 @@ def decode_rings(topology: dict) -> Iterator[list[Point]]:
     for geometry in topology["objects"]["countries"]["geometries"]:
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         for polygon in polygons:
-            for indexes in polygon:
-                yield ring(indexes)
+            yield [ring(indexes) for indexes in polygon]
+
+
+def decode_rings(topology: dict) -> Iterator[list[Point]]:
+    """Every ring of every country, as (longitude, latitude) lists."""
+    for polygon in decode_polygons(topology):
+        yield from polygon
 
 
 def path_data(points: Iterable[Point], closed: bool = False) -> str:
@@ -98,6 +105,43 @@ def world_svg() -> str:
         f'<path d="{"".join(rings)}" fill="#dde3e8" stroke="#ffffff" stroke-width="0.5"/>'
         "</svg>"
     )
+
+
+def unwrapped(ring: list[Point]) -> list[Point]:
+    """A ring that crosses the antimeridian (Fiji, Chukotka) made continuous, past ±180°,
+    rather than drawn as a line across the whole flat map. Antarctica, which goes all the way
+    round, is left as it is."""
+    points = [ring[0]]
+    shift = 0.0
+    for (lon0, _), (lon, lat) in itertools.pairwise(ring):
+        if lon - lon0 > 180:
+            shift -= 360
+        elif lon0 - lon > 180:
+            shift += 360
+        points.append((lon + shift, lat))
+    if shift != 0:  # round the pole: keep the original
+        return ring
+    return points
+
+
+@cache
+def world_geojson() -> str:
+    """The same countries as GeoJSON, the base layer of the interactive map (static/js/map.js
+    draws it in the browser: no tiles, nothing from the web); computed once per process.
+
+    One MultiPolygon of every country (the map names no country), coordinates rounded to
+    0.01 degree, about 1 km, finer than the 1:110 million outlines themselves."""
+    topology = json.loads(TOPOLOGY.read_text())
+    polygons = [
+        [[[round(lon, 2), round(lat, 2)] for lon, lat in unwrapped(ring)] for ring in polygon]
+        for polygon in decode_polygons(topology)
+    ]
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}, separators=(",", ":"))
 
 
 def great_circle(start: Point, end: Point, steps: int = ARC_STEPS) -> list[Point]:

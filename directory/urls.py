@@ -9,12 +9,18 @@ app_name = "directory"
 urlpatterns = [
     path("partnerships/", browse.partnership_list, name="partnership-list"),
     path("partnerships/map.svg", graphics.partnership_map, name="partnership-map"),
+    path("partnerships/map.json", graphics.partnership_map_data, name="partnership-map-data"),
     path("partnerships/charts/", graphics.partnership_charts, name="partnership-charts"),
     path("partnerships/<slug:slug>/", records.partnership_detail, name="partnership-detail"),
     path(
         "partnerships/<slug:slug>/map.svg",
         graphics.partnership_detail_map,
         name="partnership-detail-map",
+    ),
+    path(
+        "partnerships/<slug:slug>/map.json",
+        graphics.partnership_detail_map_data,
+        name="partnership-detail-map-data",
     ),
     path("agreements/<slug:slug>/", records.agreement_detail, name="agreement-detail"),
     path(
@@ -28,6 +34,7 @@ urlpatterns = [
     path("cities/", browse.city_list, name="city-list"),
     path("cities/<slug:slug>/", records.city_detail, name="city-detail"),
     path("cities/<slug:slug>/map.svg", graphics.city_map, name="city-map"),
+    path("cities/<slug:slug>/map.json", graphics.city_map_data, name="city-map-data"),
     path("networks/", overview.network_list, name="network-list"),
     path("networks/<slug:slug>/", records.network_detail, name="network-detail"),
     path("countries/", overview.country_list, name="country-list"),
@@ -45,6 +52,7 @@ urlpatterns = [
         name="wikidata-quickstatements",
     ),
     path("maps/world.svg", graphics.world_map, name="world-map"),
+    path("maps/world.geojson", graphics.world_map_data, name="world-map-data"),
     path("cite/<str:kind>/<slug:slug>.bib", records.cite, {"style": "bib"}, name="cite-bibtex"),
     path("cite/<str:kind>/<slug:slug>.json", records.cite, {"style": "json"}, name="cite-csl"),
 ]
