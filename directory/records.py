@@ -243,7 +243,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-CITY_PARTNERS_LISTED = 300  # more, and a city page lists its partners by country
+CITY_PARTNERS_LISTED = 150  # more, and a city page lists its partners by country
 
 
 def partner_countries(city: City) -> list[dict[str, Any]]:
