@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
@@ -274,7 +274,9 @@ def partner_countries(city: City) -> list[dict[str, Any]]:
                 "url": f"{browse}?{urlencode(query)}",
             }
         )
-    summary.sort(key=lambda row: (-row["count"], str(row["country"] and row["country"].name)))
+    summary.sort(
+        key=lambda row: (-cast(int, row["count"]), str(getattr(row["country"], "name", "")))
+    )
     return summary
 
 
