@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run seed superuser test api-contract lint browser lock messages loadtest overload bench backup restore clean
+.PHONY: install run seed superuser test screenshots api-contract lint browser lock messages loadtest overload bench backup restore clean
 
 $(INSTALLED): requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ lint: install
 # Chromium for the browser tests (tests/browser); installed when missing and possible.
 browser:
 	.ci/ensure-chromium
+
+# Every page type in en, it, fa and vi at 1366 and 390 px as PNGs in screenshots/, for a
+# reviewer to look at (tests/browser/test_screenshots.py; the test also checks they fit).
+screenshots: install browser
+	rm -rf screenshots
+	SCREENSHOT_DIR=screenshots DJANGO_ALLOW_ASYNC_UNSAFE=true $(TEST_ENV) $(BIN)/pytest tests/browser/test_screenshots.py -q
+	@echo "screenshots/: $$(ls screenshots | wc -l) pages"
 
 test: lint browser
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
