@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from cities.models import City
 from directory import records
 
 from .factories import CityFactory, PartnershipFactory
@@ -40,3 +41,13 @@ def test_a_city_with_few_partners_lists_each(client: Any) -> None:
     html = client.get("/cities/florence/").content.decode()
     assert "Kyoto" in html
     assert "partner-countries" not in html
+
+
+def test_a_city_with_no_facts_shows_no_empty_box(client: Any) -> None:
+    """Population, coordinates and identifiers unknown: no empty (and boxed) fact list."""
+    CityFactory(slug="nowhere", population=None, latitude=None, longitude=None)
+    city = CityFactory(slug="somewhere", population=1200)
+    PartnershipFactory(city_a=city)
+    PartnershipFactory(city_a=City.objects.get(slug="nowhere"))
+    assert 'class="facts"' not in client.get("/cities/nowhere/").content.decode()
+    assert 'class="facts"' in client.get("/cities/somewhere/").content.decode()
