@@ -177,6 +177,12 @@ SUGGESTION_RATE = os.environ.get("SUGGESTION_RATE", "10/hour")
 # Mail (suggestions' notices): printed to the console unless a backend is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "twinning@localhost")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the server to send through.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 # Sessions (the admin's) in the database by default, which every web process shares.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 # An admin session ends after this long without a request (twinning.middleware extends it).
