@@ -12,6 +12,12 @@ from django.utils.translation import gettext as _
 from .models import Suggestion
 
 
+def one_line(text: str) -> str:
+    """A subject as one line: the sender's typed words (a city's name) may hold line breaks,
+    which would make the message's header invalid (or, elsewhere, a header of their own)."""
+    return " ".join(text.split())[:300]
+
+
 def editors_told(suggestion: Suggestion, admin_url: str) -> int:
     """Tell the editors of the cities concerned that a suggestion waits for them. Each gets
     their own message: editors of one city never see each other's addresses."""
@@ -26,9 +32,9 @@ def editors_told(suggestion: Suggestion, admin_url: str) -> int:
         .distinct()
     )
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Twinning: a suggestion from the public about %(record)s") % {
-            "record": suggestion
-        }
+        subject = one_line(
+            _("Twinning: a suggestion from the public about %(record)s") % {"record": suggestion}
+        )
         body = _(
             "Someone suggested a change about %(record)s. Review it, then accept it as a "
             "draft or decline it:\n%(url)s\n"
@@ -42,7 +48,7 @@ def sender_told(suggestion: Suggestion) -> int:
     if not suggestion.email:
         return 0
     with translation.override(suggestion.language or settings.LANGUAGE_CODE):
-        subject = _("Twinning: your suggestion about %(record)s") % {"record": suggestion}
+        subject = one_line(_("Twinning: your suggestion about %(record)s") % {"record": suggestion})
         if suggestion.status == Suggestion.Status.ACCEPTED:
             body = _(
                 "Thank you. Your suggestion about %(record)s was accepted as a draft: an "

@@ -1,0 +1,65 @@
+"""Attacks of 2 December on the day's new surfaces (suggestions, confirmation, reconcile,
+maps, QuickStatements, browse filters): each test failed before its fix."""
+
+import time
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from suggestions.forms import issued_token
+from suggestions.models import Suggestion
+
+from .factories import CityFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def new_partnership(**changes: Any) -> dict[str, Any]:
+    data = {
+        "issued": issued_token(time.time() - 30),
+        "contact_website": "",
+        "city": "Florence",
+        "partner": "Ostrelle",
+        "partnership_kind": "sister_city",
+        "established": "1987",
+        "proposed": "Signed by both mayors at a ceremony.",
+        "source": "Municipal gazette, vol. 12, p. 4",
+        "name": "Ada",
+        "email": "ada@example.org",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_line_break_in_a_typed_city_is_no_header_of_the_editors_mail(
+    client: Any, florence: Any, editor: Any
+) -> None:
+    editor.email = "florence-editor@example.org"
+    editor.save()
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Varnholt", slug="varnholt"))
+    response = client.post(
+        reverse("suggestions:partnership"),
+        new_partnership(partner="Florence", city="Ostrelle\r\nBcc: victim@example.net"),
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.count() == 1
+    [message] = mail.outbox
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert message.bcc == []
+    assert "victim@example.net" not in message.message().get("Bcc", "")
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "99999999999999999999999"])
+@pytest.mark.parametrize("view", ["change", "accept", "decline", "history"])
+def test_an_odd_number_in_a_suggestions_address_is_a_404_not_a_server_error(
+    client: Any, curator: Any, number: str, view: str
+) -> None:
+    client.force_login(curator)
+    url = f"/admin/suggestions/suggestion/{number}/{view}/"
+    if view in ("accept", "decline"):
+        response = client.post(url, {"reason": "no"})
+    else:
+        response = client.get(url)
+    assert response.status_code in (302, 404)
