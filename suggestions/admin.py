@@ -21,6 +21,11 @@ from .models import Suggestion
 from .notify import sender_told
 
 
+def a_number(object_id: str) -> bool:
+    """Digits 0-9 only: str.isdigit() also takes "²", which no primary key lookup takes."""
+    return object_id.isascii() and object_id.isdigit()
+
+
 class StatusFilter(admin.SimpleListFilter):
     """Waiting for review by default: the queue is what is left to do."""
 
@@ -150,7 +155,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     def in_scope(self, request: HttpRequest, object_id: str) -> Suggestion:
         """The suggestion, locked, if this reviewer may see it; else 404, as for one that
         does not exist (an editor of another city learns nothing)."""
-        if not self.reviewer(request) or not object_id.isdigit():
+        if not self.reviewer(request) or not a_number(object_id):
             raise Http404
         found = self.get_queryset(request).filter(pk=object_id).values_list("pk", flat=True)
         if not found:
@@ -209,7 +214,7 @@ class SuggestionAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         extra = {**(extra_context or {})}
         suggestion = None
-        if object_id.isdigit():
+        if a_number(object_id):
             suggestion = self.get_queryset(request).filter(pk=object_id).first()
         if suggestion is not None:
             extra["suggestion"] = suggestion
