@@ -70,11 +70,12 @@ class CityQuery:
     wrong_type: bool
 
 
-def country_codes(value: Any, name: str) -> set[str]:
+def country_codes(value: Any, name: str, *, in_list: bool = False) -> set[str]:
     """The ISO codes a property value names: "IT", "Italy", "Italia", a list of them, or an
-    object with an "id" or "name". A value that names no country is no filter."""
-    if isinstance(value, list):
-        return {code for item in value for code in country_codes(item, name)}
+    object with an "id" or "name". A value that names no country is no filter. A list in a
+    list is refused: a deeply nested one would exhaust the stack."""
+    if isinstance(value, list) and not in_list:
+        return {code for item in value for code in country_codes(item, name, in_list=True)}
     if isinstance(value, dict):
         value = value.get("id") or value.get("name") or ""
     if isinstance(value, bool) or not isinstance(value, str):
@@ -133,7 +134,7 @@ def parse_query(name: str, raw: Any) -> CityQuery:
 def parse_queries(raw: str) -> dict[str, CityQuery]:
     try:
         queries = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         raise refuse("“queries” is not valid JSON.") from None
     if not isinstance(queries, dict):
         raise refuse('“queries” must be a JSON object of queries, e.g. {"q0": {"query": …}}.')

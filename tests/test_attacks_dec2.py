@@ -3,6 +3,7 @@ maps, QuickStatements, browse filters): each test failed before its fix."""
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -63,3 +64,26 @@ def test_an_odd_number_in_a_suggestions_address_is_a_404_not_a_server_error(
     else:
         response = client.get(url)
     assert response.status_code in (302, 404)
+
+
+@pytest.mark.parametrize(
+    "queries",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"q0": {"query": "Florence", "properties": [{"pid": "country", "v": '
+        + "[" * 900
+        + '"IT"'
+        + "]" * 900
+        + "}]}}",
+        '{"q0": {"query": "Flo\\u0000rence"}}',
+    ],
+)
+def test_deeply_nested_or_odd_reconciliation_queries_are_a_400_not_a_500(
+    client: Any, florence: Any, queries: str
+) -> None:
+    response = client.post(
+        "/api/reconcile/",
+        urlencode({"queries": queries}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in (200, 400)
