@@ -181,9 +181,12 @@ def requested_ids(request: HttpRequest) -> list[int]:
         [request.POST["only"]] if request.POST.get("only") else request.POST.getlist("partnership")
     )
     try:
-        return sorted({int(value) for value in raw})
+        ids = sorted({int(value) for value in raw})
     except ValueError:
         raise BadRequest(_("A partnership is named by its number.")) from None
+    if ids and not (ids[0] > 0 and ids[-1] < 2**63):  # beyond any key: an OverflowError
+        raise BadRequest(_("A partnership is named by its number."))
+    return ids
 
 
 def apply(request: HttpRequest, form: ConfirmationForm, curator: bool) -> HttpResponse:

@@ -87,3 +87,33 @@ def test_deeply_nested_or_odd_reconciliation_queries_are_a_400_not_a_500(
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code in (200, 400)
+
+
+CONFIRM = "/admin/agreements/partnership/confirm/"
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "-99999999999999999999"])
+@pytest.mark.parametrize("field", ["partnership", "only"])
+def test_a_partnership_number_out_of_range_is_refused_not_a_server_error(
+    editor_client: Any, florence: Any, number: str, field: str
+) -> None:
+    ours = PartnershipFactory(city_a=florence, city_b=CityFactory(name="Partner", slug="p"))
+    response = editor_client.post(CONFIRM, {field: [ours.pk, number], "outcome": "confirmed"})
+    assert response.status_code in (400, 403)
+    ours.refresh_from_db()
+    assert ours.confirmed_at is None
+
+
+def test_dormant_cannot_be_dated_before_the_partnership_was_established(
+    editor_client: Any, florence: Any
+) -> None:
+    ours = PartnershipFactory(city_a=florence, city_b=CityFactory(name="Partner", slug="p"))
+    response = editor_client.post(
+        CONFIRM,
+        {"partnership": [ours.pk], "outcome": "dormant", "date": "1801-01-01"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    ours.refresh_from_db()
+    assert ours.status == "active" and ours.confirmed_at is None
+    assert not ours.status_changes.exists()
