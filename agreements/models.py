@@ -700,6 +700,13 @@ class Partnership(ThemedRecord, Publishable, PartialDateModel):
             and date < self.established
         ):
             raise ValidationError(_("A partnership cannot end before it is established."))
+        if (
+            outcome == ConfirmationOutcome.DORMANT
+            and date is not None
+            and self.established is not None
+            and date < self.established
+        ):
+            raise ValidationError(_("A partnership cannot fall dormant before it is established."))
         with transaction.atomic():
             if outcome in (ConfirmationOutcome.DORMANT, ConfirmationOutcome.ENDED):
                 last = self.status_changes.aggregate(last=Max("sequence"))["last"]
