@@ -117,3 +117,75 @@ def test_dormant_cannot_be_dated_before_the_partnership_was_established(
     ours.refresh_from_db()
     assert ours.status == "active" and ours.confirmed_at is None
     assert not ours.status_changes.exists()
+
+
+# -- Attacks that were refused (not covered elsewhere) ----------------------------------------
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def test_a_hostile_suggestion_is_escaped_in_the_admin_and_plain_in_the_mail(
+    client: Any, florence: Any, editor: Any, curator: Any
+) -> None:
+    editor.email = "florence-editor@example.org"
+    editor.save()
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Varnholt", slug="varnholt"))
+    fields = {name: f"x{HOSTILE}" for name in ("city", "proposed", "source", "name", "established")}
+    response = client.post(
+        reverse("suggestions:partnership"), new_partnership(partner="Florence", **fields)
+    )
+    assert response.status_code == 302
+    suggestion = Suggestion.objects.get()
+    client.force_login(curator)
+    for url in (
+        "/admin/suggestions/suggestion/",
+        f"/admin/suggestions/suggestion/{suggestion.pk}/change/",
+        "/admin/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert HOSTILE not in page.content.decode()
+    [message] = mail.outbox
+    assert message.content_subtype == "plain"
+    assert not getattr(message, "alternatives", None)
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_a_forged_x_forwarded_for_does_not_reset_the_rate_limit(
+    client: Any, florence: Any, settings: Any, proxies: int
+) -> None:
+    settings.SUGGESTION_RATE = "2/hour"
+    settings.NUM_PROXIES = proxies
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Varnholt", slug="varnholt"))
+    statuses = []
+    for n in range(4):
+        # The client invents the left entries; the proxy (if any) appends the real address.
+        forwarded = f"198.51.100.{n}" + (", 203.0.113.7" if proxies else "")
+        statuses.append(
+            client.post(
+                reverse("suggestions:partnership"),
+                new_partnership(city="Varnholt", partner="Florence"),
+                HTTP_X_FORWARDED_FOR=forwarded,
+            ).status_code
+        )
+    assert statuses == [302, 302, 429, 429]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        lambda: str(int(time.time() - 30)),
+        lambda: issued_token(time.time() - 30)[:-2] + "AA",
+        lambda: __import__("django.core.signing").core.signing.dumps(
+            int(time.time() - 30), salt="other"
+        ),
+        lambda: issued_token(time.time() + 3600),  # issued "in the future": too quick
+        lambda: issued_token(time.time() - 3 * 3600),
+    ],
+)
+def test_a_forged_or_replayed_form_token_is_refused(client: Any, florence: Any, token: Any) -> None:
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Varnholt", slug="varnholt"))
+    data = new_partnership(city="Varnholt", partner="Florence", issued=token())
+    response = client.post(reverse("suggestions:partnership"), data)
+    assert response.status_code == 400
+    assert not Suggestion.objects.exists()
