@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import (
@@ -153,7 +153,7 @@ def confirm_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
     records, age = listed(request)
     try:
         page = Paginator(records, PAGE_SIZE).page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError, TypeError):
+    except InvalidPage:  # not a number (PageNotAnInteger), or past the end
         raise Http404(_("There is no such page.")) from None
     context = {
         **model_admin.admin_site.each_context(request),

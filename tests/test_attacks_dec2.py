@@ -189,3 +189,11 @@ def test_a_forged_or_replayed_form_token_is_refused(client: Any, florence: Any, 
     response = client.post(reverse("suggestions:partnership"), data)
     assert response.status_code == 400
     assert not Suggestion.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["abc", "1.5", "0", "-1", "99999999999999999999"])
+def test_an_odd_page_of_the_confirmation_screen_is_a_404_not_a_server_error(
+    editor_client: Any, florence: Any, page: str
+) -> None:
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Partner", slug="p"))
+    assert editor_client.get(f"{CONFIRM}?page={page}").status_code == 404
