@@ -93,6 +93,12 @@ def test_a_big_country_page_is_a_summary_and_a_table(phone: Any, site: str) -> N
         height = phone.evaluate("document.documentElement.scrollHeight")
         assert height < 10_000
         assert phone.locator(".record-table tbody tr").count() == 50
+        # Every column on the screen: the table needs no sideways scrolling at 390 px.
+        overflow = phone.evaluate(
+            "(() => { const t = document.querySelector('.table-scroll');"
+            " return t.scrollWidth - t.clientWidth; })()"
+        )
+        assert overflow <= 1, f"the table is {overflow} px wider than its box"
     phone.goto(f"{site}/countries/DE/")
     phone.get_by_role("link", name="Established").click()
     phone.wait_for_url(re.compile(r"sort=year"))
