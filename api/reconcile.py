@@ -56,6 +56,9 @@ CITY_TYPE = {"id": "city", "name": "City"}
 COUNTRY_PROPERTIES = {"country", "p17"}
 # The languages a country may be named in, besides its ISO code.
 COUNTRY_LANGUAGES = ("en", "it", "fa", "vi")
+# Distinct country names looked up per batch: each costs a scan of every country's name in
+# every language (about 3 ms), so a 1 MB batch of names cost 80 s of CPU.
+MAX_COUNTRY_NAMES = 20
 
 
 def refuse(message: str) -> ParseError:
@@ -70,12 +73,14 @@ class CityQuery:
     wrong_type: bool
 
 
-def country_codes(value: Any, name: str, *, in_list: bool = False) -> set[str]:
+def country_codes(
+    value: Any, name: str, named: dict[str, set[str]], *, in_list: bool = False
+) -> set[str]:
     """The ISO codes a property value names: "IT", "Italy", "Italia", a list of them, or an
     object with an "id" or "name". A value that names no country is no filter. A list in a
     list is refused: a deeply nested one would exhaust the stack."""
     if isinstance(value, list) and not in_list:
-        return {code for item in value for code in country_codes(item, name, in_list=True)}
+        return {code for item in value for code in country_codes(item, name, named, in_list=True)}
     if isinstance(value, dict):
         value = value.get("id") or value.get("name") or ""
     if isinstance(value, bool) or not isinstance(value, str):
@@ -83,14 +88,19 @@ def country_codes(value: Any, name: str, *, in_list: bool = False) -> set[str]:
     text = value.strip()
     if len(text) == 2 and text.upper() in countries:
         return {text.upper()}
-    for language in COUNTRY_LANGUAGES:
-        found = countries.by_name(text, language=language)
-        if isinstance(found, str) and found:
-            return {found}
-    return set()
+    if text not in named:  # ``named``: the names this batch looked up already
+        if len(named) >= MAX_COUNTRY_NAMES:
+            raise refuse(f"At most {MAX_COUNTRY_NAMES} different country names in a batch.")
+        named[text] = set()
+        for language in COUNTRY_LANGUAGES:
+            found = countries.by_name(text, language=language) if len(text) <= 100 else ""
+            if isinstance(found, str) and found:
+                named[text] = {found}
+                break
+    return named[text]
 
 
-def parse_query(name: str, raw: Any) -> CityQuery:
+def parse_query(name: str, raw: Any, named: dict[str, set[str]] | None = None) -> CityQuery:
     if not isinstance(raw, dict):
         raise refuse(f"{name}: a query must be a JSON object with a “query”.")
     text = raw.get("query")
@@ -117,12 +127,13 @@ def parse_query(name: str, raw: Any) -> CityQuery:
     if not isinstance(properties, list):
         raise refuse(f"{name}: “properties” must be a list of {{“pid”, “v”}} objects.")
     codes: set[str] = set()
+    named = {} if named is None else named
     for prop in properties:
         if not isinstance(prop, dict) or not isinstance(prop.get("pid"), str) or "v" not in prop:
             raise refuse(f"{name}: each property must be an object with “pid” and “v”.")
         if prop["pid"].strip().casefold() not in COUNTRY_PROPERTIES:
             raise refuse(f"{name}: unknown property “{prop['pid']}”: this service knows “country”.")
-        codes |= country_codes(prop["v"], name)
+        codes |= country_codes(prop["v"], name, named)
     return CityQuery(
         key=search_key(text),
         limit=limit,
@@ -140,7 +151,8 @@ def parse_queries(raw: str) -> dict[str, CityQuery]:
         raise refuse('“queries” must be a JSON object of queries, e.g. {"q0": {"query": …}}.')
     if len(queries) > MAX_QUERIES:
         raise refuse(f"At most {MAX_QUERIES} queries at once: {len(queries)} were sent.")
-    return {name: parse_query(name, query) for name, query in queries.items()}
+    named: dict[str, set[str]] = {}
+    return {name: parse_query(name, query, named) for name, query in queries.items()}
 
 
 def scores(query: CityQuery) -> tuple[dict[int, float], set[int]]:
