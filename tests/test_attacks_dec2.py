@@ -214,3 +214,34 @@ def test_a_batch_of_many_country_names_costs_no_more_than_a_few(client: Any, flo
         )
         assert response.status_code == status
     assert time.monotonic() - started < 5
+
+
+def test_an_editor_of_another_city_finds_nothing_of_it_in_history_search_or_bulk_actions(
+    client: Any, florence: Any, django_user_model: Any
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from editors.models import CityAssignment
+
+    PartnershipFactory(city_a=florence, city_b=CityFactory(name="Varnholt", slug="varnholt"))
+    client.post(
+        reverse("suggestions:partnership"), new_partnership(city="Varnholt", partner="Florence")
+    )
+    suggestion = Suggestion.objects.get()
+    other = django_user_model.objects.create_user("other", password="pw", is_staff=True)
+    other.groups.add(Group.objects.get(name="City editors"))
+    CityAssignment.objects.create(user=other, city=CityFactory(name="Ostrelle", slug="ostrelle"))
+    client.force_login(other)
+    base = "/admin/suggestions/suggestion/"
+    for url in (
+        f"{base}{suggestion.pk}/history/",
+        f"{base}?q=ada&status=all",
+        f"{base}?q=Varnholt",
+    ):
+        page = client.get(url, follow=True).content.decode()
+        assert "ada@example.org" not in page and "Signed by both mayors" not in page
+    bulk = client.post(
+        base, {"action": "delete_selected", "_selected_action": [suggestion.pk], "post": "yes"}
+    )
+    assert bulk.status_code in (200, 302, 403)
+    assert Suggestion.objects.filter(pk=suggestion.pk, status="new").exists()
