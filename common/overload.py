@@ -63,13 +63,20 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 def seconds_until_allowed(request: HttpRequest) -> int:
     """0 when the client may make one more expensive request now (and count it), else how
     many seconds until its window ends."""
-    rate = parse_rate(str(getattr(settings, "EXPENSIVE_RATE", "30/min")))
+    return rate_limited(request, "rate", str(getattr(settings, "EXPENSIVE_RATE", "30/min")))
+
+
+def rate_limited(request: HttpRequest, counter: str, rate_setting: str) -> int:
+    """One more of ``counter`` (expensive pages, suggestions) for the client's address
+    within ``rate_setting`` ("30/min"), counted in the shared ``throttle`` cache: 0 when
+    allowed (and counted), else the seconds until its window ends."""
+    rate = parse_rate(rate_setting)
     if rate is None:
         return 0
     limit, window = rate
     now = time.time()
     cache = caches["throttle"]
-    key = f"twinning:rate:{client_address(request)}:{int(now // window)}"
+    key = f"twinning:{counter}:{client_address(request)}:{int(now // window)}"
     cache.add(key, 0, window + 1)
     try:
         made = cache.incr(key)
