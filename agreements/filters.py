@@ -146,20 +146,12 @@ class ConfirmationAgeFilter(django_filters.MultipleChoiceFilter):
         return qs.confirmed(*value)  # type: ignore[attr-defined]  # a PartnershipQuerySet
 
 
-class CityField(django_filters.fields.ModelChoiceField):
-    """A city by its slug (the last part of its page's address)."""
+class CityFilter(django_filters.CharFilter):
+    """One city by its slug (the last part of its page's address). A slug that names no
+    public city matches nothing, as a search for a name nobody has: a draft's city and a
+    city that does not exist look the same."""
 
-    default_error_messages = {
-        "invalid_choice": _("%(value)s is not the address of a city in the directory."),
-    }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("to_field_name", "slug")
-        super().__init__(*args, **kwargs)
-
-
-class CityFilter(django_filters.ModelChoiceFilter):
-    field_class = CityField
+    field_class = forms.SlugField
 
 
 class PartnershipFilter(FacetedFilterSet):
@@ -179,8 +171,8 @@ class PartnershipFilter(FacetedFilterSet):
     )
     city = CityFilter(
         label=_("City"),
-        queryset=City.objects.public(),
         method="by_city",
+        max_length=100,
         help_text=_("A city's slug, as in its page's address: its partnerships."),
     )
     region = FacetFilter(
@@ -267,9 +259,22 @@ class PartnershipFilter(FacetedFilterSet):
             return queryset.involving_any(cities)  # type: ignore[attr-defined]
         return queryset.involving_any(ids)  # type: ignore[attr-defined]
 
-    def by_city(self, queryset: QuerySet, name: str, value: City) -> QuerySet:
+    def chosen_city(self) -> City | None:
+        """The public city that ``city`` names, if any (read once a request)."""
+        slug = self.form.cleaned_data.get("city") if self.is_valid() else None
+        if not slug:
+            return None
+        memo = self.__dict__.setdefault("_chosen_city", {})
+        if slug not in memo:
+            memo[slug] = City.objects.public().filter(slug=slug).first()
+        return memo[slug]
+
+    def by_city(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """One city's partnerships (a city page links here when it has too many to list)."""
-        return queryset.involving(value)  # type: ignore[attr-defined]
+        city = self.chosen_city()
+        if city is None:
+            return queryset.none()
+        return queryset.involving(city)  # type: ignore[attr-defined]
 
     def bitmap_mask(self, name: str, value: Any, bitmaps: Bitmaps) -> AbstractBitMap | None:
         """A search: the union of the matching cities' partnerships ("city" facet), one
@@ -278,7 +283,8 @@ class PartnershipFilter(FacetedFilterSet):
         if name == "confirmed":
             return self.confirmation_mask(value, bitmaps)
         if name == "city" and "city" in bitmaps.facets:  # one city's partnerships
-            return bitmaps.any_of_ids("city", [value.pk])
+            city = self.chosen_city()
+            return bitmaps.any_of_ids("city", [city.pk] if city else [])
         if name != "q" or "city" not in bitmaps.facets:
             return None
         return bitmaps.any_of_ids("city", City.objects.matching_ids(value))

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from agreements.filters import (
     MAX_QUERY_LENGTH,
+    CityFilter,
     CountryPairFilter,
     NetworkFacetFilter,
     SearchFilter,
@@ -40,6 +41,8 @@ extend_schema_field(
     }
 )(CountryPairFilter)
 extend_schema_field({"type": "string", "maxLength": MAX_QUERY_LENGTH})(SearchFilter)
+# A slug (an unknown one matches nothing, as a search for a name nobody has).
+extend_schema_field({"type": "string", "maxLength": 100, "pattern": "^[-a-zA-Z0-9_]*$"})(CityFilter)
 # The years a calendar holds (MeetingFilter.year): 0 or 10000 is a 400, not a server error.
 extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})(YearFilter)
 
