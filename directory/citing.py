@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person
 from cities.models import City, Network
+from common import formats
 
 PUBLISHER = "Twinning"
 
@@ -67,6 +68,15 @@ class Citation:
             f"“{self.title}”. {PUBLISHER}{updated}. {self.url} "
             f"(accessed {self.accessed.isoformat()})."
         )
+
+    @property
+    def accessed_in_language(self) -> str:
+        """The access date as the page's language writes it ("2 dicembre 2026")."""
+        return formats.date_at_precision(self.accessed, "day")
+
+    @property
+    def updated_in_language(self) -> str:
+        return formats.date_at_precision(self.updated, "day") if self.updated else ""
 
     @property
     def bibtex(self) -> str:

@@ -203,7 +203,7 @@ def test_a_large_export_streams_in_constant_memory(client: Any) -> None:
 def test_every_record_page_offers_a_citation(client: Any, isfahan_florence: Partnership) -> None:
     html = client.get(isfahan_florence.get_absolute_url()).content.decode()
     assert "Cite this" in html
-    assert f"http://testserver/partnerships/{isfahan_florence.slug}/ (accessed " in html
+    assert f"http://testserver/partnerships/{isfahan_florence.slug}/</bdi> (accessed " in html
     bibtex = client.get(
         reverse("directory:cite-bibtex", args=["partnership", isfahan_florence.slug])
     )
@@ -217,10 +217,29 @@ def test_every_record_page_offers_a_citation(client: Any, isfahan_florence: Part
     assert len(item["accessed"]["date-parts"][0]) == 3
 
 
+def test_the_citation_is_written_in_the_page_language(
+    client: Any, isfahan_florence: Partnership
+) -> None:
+    """A reader citing from the Italian or Persian page gets the words, quotation marks and
+    dates of that language, the address left to right; the English form stays one click away."""
+    italian = client.get(f"/it/partnerships/{isfahan_florence.slug}/").content.decode()
+    cite = italian[italian.index('class="cite-text"') :]
+    cite = cite[: cite.index("</p>")]
+    assert "«<bdi>" in cite
+    assert re.search(r"\(consultato il \d{1,2} [a-z]+ \d{4}\)\.", cite), cite
+    assert f'<bdi dir="ltr">http://testserver/partnerships/{isfahan_florence.slug}/</bdi>' in cite
+    assert '<p lang="en" dir="ltr">“' in italian  # the English form, marked as English
+    persian = client.get(f"/fa/partnerships/{isfahan_florence.slug}/").content.decode()
+    cite = persian[persian.index('class="cite-text"') :]
+    cite = cite[: cite.index("</p>")]
+    assert re.search(r"\(دسترسی در [۰-۹]{1,2} \S+ [۰-۹]{4}\)", cite), cite
+    assert "accessed" not in cite
+
+
 def test_a_citation_is_the_permanent_address_whatever_the_page_language(
     client: Any, isfahan_florence: Partnership
 ) -> None:
-    html = client.get(f"/fa{isfahan_florence.get_absolute_url()}").content.decode()
+    html = client.get(f"/fa/partnerships/{isfahan_florence.slug}/").content.decode()
     assert f"http://testserver/partnerships/{isfahan_florence.slug}/ (accessed" in html
 
 
