@@ -112,6 +112,13 @@ def drawable(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
 
 def map_caption(shown: int, total: int) -> str:
     """What the map shows, in the page's digits: "300 of 5,457 partnerships shown"."""
+    if not shown and total:
+        return ngettext(
+            "This partnership is not on the map: the coordinates of its cities are not known.",
+            "None of these %(total)s partnerships is on the map: the coordinates of their "
+            "cities are not known.",
+            total,
+        ) % {"total": number(total)}
     if shown < total:
         return ngettext(
             "%(shown)s of %(total)s partnership shown on the map",

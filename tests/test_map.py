@@ -179,3 +179,23 @@ def test_the_map_data_takes_a_few_queries(
     slug = Partnership.objects.published().first().slug  # type: ignore[union-attr]
     with django_assert_max_num_queries(queries):
         assert client.get(url.format(slug=slug)).status_code == 200
+
+
+def test_a_list_with_nothing_mappable_says_so_instead_of_an_empty_map(client: Any) -> None:
+    PartnershipFactory(
+        city_a=CityFactory(name="Unplaced One", country="DE"),
+        city_b=CityFactory(name="Unplaced Two", country="DE"),
+    )
+    found = data(client, "/partnerships/map.json?country=DE")
+    assert (found["shown"], found["total"], found["cities"]) == (0, 1, [])
+    assert found["caption"] == (
+        "This partnership is not on the map: the coordinates of its cities are not known."
+    )
+    PartnershipFactory(
+        city_a=CityFactory(name="Unplaced Three", country="DE"),
+        city_b=CityFactory(name="Unplaced Four", country="DE"),
+    )
+    found = data(client, "/partnerships/map.json?country=DE")
+    assert found["caption"].startswith("None of these 2 partnerships is on the map")
+    persian = data(client, "/fa/partnerships/map.json?country=DE")
+    assert "۲" in persian["caption"] and "None" not in persian["caption"]

@@ -81,6 +81,14 @@
     });
 
     var stack = figure.querySelector(".map-stack");
+    if (!data.links.length && !data.cities.length) {
+      // Nothing to draw: an empty world would look like a map that failed. The caption says why.
+      var said = figure.querySelector("figcaption");
+      if (said) said.textContent = data.caption;
+      stack.hidden = true;
+      figure.classList.add("map-empty");
+      return;
+    }
     var canvas = document.createElement("div");
     canvas.className = "map-canvas";
     canvas.dir = "ltr"; // a map has no reading direction; its labels and legend keep the page's

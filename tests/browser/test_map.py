@@ -214,3 +214,25 @@ def test_without_javascript_the_svg_map_stays(browser: Any, map_site: str) -> No
     assert page.locator("figure.map .map-stack img").nth(1).is_visible()
     assert page.locator(".map-canvas").count() == 0
     context.close()
+
+
+def test_a_list_with_nothing_mappable_shows_a_sentence_not_an_empty_map(
+    page: Any, map_site: str
+) -> None:
+    from tests.factories import CityFactory, PartnershipFactory
+
+    PartnershipFactory(
+        city_a=CityFactory(name="Unplaced One", country="NA"),
+        city_b=CityFactory(name="Unplaced Two", country="NA"),
+    )
+    problems = watch(page, map_site)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{map_site}/partnerships/?country=NA")
+    page.wait_for_selector("figure.map.map-empty")
+    figure = page.locator("figure.map")
+    assert not figure.locator(".map-stack").is_visible()  # no blank world poster
+    assert figure.locator(".map-canvas").count() == 0
+    assert figure.locator("figcaption").inner_text() == (
+        "This partnership is not on the map: the coordinates of its cities are not known."
+    )
+    assert problems == []
