@@ -174,12 +174,19 @@ class CitySerializer(RowSerializer):
 
 
 class CityDetailSerializer(CitySerializer):
-    detail_fields = ("names",)
+    detail_fields = ("names", "other_wikidata_ids")
 
     names = CityNameSerializer(many=True, read_only=True)
+    other_wikidata_ids = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="wikidata_id",
+        help_text="Other Wikidata items for the same place (a municipality and its town, "
+        "Amsterdam Q727 and Q9899); ``wikidata_id`` is the one the directory keeps.",
+    )
 
     class Meta(CitySerializer.Meta):
-        fields = [*CitySerializer.Meta.fields, "names"]
+        fields = [*CitySerializer.Meta.fields, "names", "other_wikidata_ids"]
 
 
 class CitationSerializer(serializers.ModelSerializer):

@@ -138,7 +138,7 @@ class CityViewSet(ReadOnlyViewSet):
     def get_queryset(self) -> QuerySet[City]:
         cities = public_cities().only("pk").order_by("name", "pk")
         if self.action == "retrieve":
-            cities = cities.prefetch_related("names")
+            cities = cities.prefetch_related("names", "other_wikidata_ids")
         return cities
 
     def get_serializer_class(self) -> Any:

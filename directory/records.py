@@ -291,7 +291,9 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(
         City.objects.public()
         .select_related("parent")
-        .prefetch_related(local_names(), local_names("parent__"), names, memberships),
+        .prefetch_related(
+            local_names(), local_names("parent__"), names, memberships, "other_wikidata_ids"
+        ),
         slug=slug,
     )
     # A district's page leads to its city, when that city is public (issue 12).

@@ -271,6 +271,20 @@ def test_amsterdams_two_wikidata_items_are_one_city_with_both_ids() -> None:
     assert (City.objects.count(), Partnership.objects.count()) == before
 
 
+@pytest.mark.usefixtures("amsterdam_gazetteer")
+def test_the_city_page_and_the_api_give_both_wikidata_items(client: Any) -> None:
+    """A researcher matching on either item finds the city: both ids are on its page, each
+    linking to Wikidata, and in the API's city detail."""
+    import_partnerships(AMSTERDAM, "wikidata", "pairs.csv", publish=True)
+    amsterdam = City.objects.get(geonames_id=2759794)
+    other = amsterdam.other_wikidata_ids.get().wikidata_id
+    html = client.get(amsterdam.get_absolute_url()).content.decode()
+    for qid in (amsterdam.wikidata_id, other):
+        assert f'href="https://www.wikidata.org/wiki/{qid}"' in html
+    found = client.get(f"/api/v1/cities/{amsterdam.slug}/").json()
+    assert (found["wikidata_id"], found["other_wikidata_ids"]) == (amsterdam.wikidata_id, [other])
+
+
 def test_a_differently_named_item_is_not_recorded_as_the_same_place() -> None:
     from agreements.importing import same_name
 
