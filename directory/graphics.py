@@ -252,12 +252,18 @@ class SizedBar(charts.Bar):
     """
 
     percent: float
+    # A row counted but not drawn to scale: "not stated" (17,554 of 21,192 real partnerships)
+    # would shrink every decade to a sliver.
+    apart: bool = False
 
 
-def sized(chart: charts.BarChart) -> charts.BarChart:
-    largest = max((bar.value for bar in chart.bars), default=0) or 1
+def sized(chart: charts.BarChart, apart: int = 0) -> charts.BarChart:
+    """The bars with their lengths; the last ``apart`` rows are given as numbers only."""
+    drawn = len(chart.bars) - apart
+    largest = max((bar.value for bar in chart.bars[:drawn]), default=0) or 1
     bars: list[charts.Bar] = [
-        SizedBar(**asdict(bar), percent=100 * bar.value / largest) for bar in chart.bars
+        SizedBar(**asdict(bar), percent=100 * bar.value / largest, apart=n >= drawn)
+        for n, bar in enumerate(chart.bars)
     ]
     return replace(chart, bars=bars)
 
@@ -268,9 +274,9 @@ def decades(records: QuerySet[Partnership], rtl: bool) -> charts.BarChart:
     counts = charts.facet_values(records, "decade")
     unknown = counts.pop(NOT_STATED, 0)
     rows = [(_decade_label(int(decade)), counts[decade]) for decade in sorted(counts, key=int)]
-    if unknown:  # last, so that the bars add up to the partnerships listed
+    if unknown:  # last, so that the rows add up to the partnerships listed; not to scale
         rows.append((_("not stated by the sources"), unknown))
-    return sized(charts.bar_chart(rows, rtl))
+    return sized(charts.bar_chart(rows, rtl), apart=1 if unknown else 0)
 
 
 @require_safe
