@@ -1222,3 +1222,50 @@ def public_cities() -> models.QuerySet[City]:
     """Cities that appear in a public record (``CityQuerySet.in_public_records``): the
     directory's cities, as opposed to every place of the gazetteer."""
     return City.objects.filter(pk__in=City.objects.in_public_records())
+
+
+class MergeLog(models.Model):
+    """One merge of two duplicate records (``agreements.merging``): which record survived,
+    the removed one's fields as they were, what moved, and every step taken, so that a
+    curator can revert it. A partnership merged on the way (two partnerships that became the
+    same pair) has a log of its own under its city merge's (``parent``), reverted with it."""
+
+    model = models.CharField(_("kind of record"), max_length=100)
+    survivor_id = models.PositiveBigIntegerField(_("kept record"))
+    survivor_label = models.CharField(_("kept"), max_length=300)
+    removed_id = models.PositiveBigIntegerField(_("removed record"))
+    removed_slug = models.CharField(max_length=200, db_index=True)
+    removed_label = models.CharField(_("merged into it"), max_length=300)
+    removed_data = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    journal = models.JSONField(default=list)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="nested"
+    )
+    created_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    reverted_at = models.DateTimeField(_("reverted"), null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reverted by"),
+    )
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["model", "removed_slug"])]
+
+    def __str__(self) -> str:
+        return f"{self.removed_label} → {self.survivor_label}"
