@@ -16,11 +16,13 @@ from cities.admin_tools import (
     PublishableAdmin,
     country_name,
 )
+from common.widgets import PartialDateForm, PartialDateHistoryMixin
 from editors.admin_tools import ScopedInline
 
+from .admin_claims import ClaimInline, prefer_view
 from .admin_import import import_view, may_import
 from .confirming import LastConfirmedListFilter, confirm_view
-from .forms import CuratedThemesForm, PartnershipForm
+from .forms import PartnershipForm, themes_formfield
 from .models import (
     Agreement,
     CulturalProject,
@@ -44,8 +46,15 @@ PARTNERSHIP_CITY_SEARCH = (
 )
 
 
-def date_fields(name: str) -> tuple[str, str, str]:
-    return (name, f"{name}_precision", f"{name}_as_written")
+class CuratedThemesAdmin:
+    """Themes as a multiple choice from the curated vocabulary, with search."""
+
+    admin_site: Any
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "themes":
+            return themes_formfield(db_field, self.admin_site)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 @admin.register(Theme)
@@ -66,9 +75,10 @@ class ThemeAdmin(BaseAdmin):
 
 class PositionInline(ScopedInline, admin.TabularInline):
     model = Position
+    form = PartialDateForm
     extra = 0
     autocomplete_fields = ["organization"]
-    fields = ["title", "organization", "since", "since_precision", "until", "until_precision"]
+    fields = ["title", "organization", "since", "until"]
 
 
 @admin.register(Organization)
@@ -103,34 +113,40 @@ class PersonAdmin(PublishableAdmin):
 
 class StatusChangeInline(ScopedInline, admin.TabularInline):
     model = StatusChange
+    form = PartialDateForm
     extra = 0
-    fields = ["sequence", "status", "date", "date_precision", "date_as_written", "note"]
+    fields = ["sequence", "status", "date", "note"]
     verbose_name_plural = _("life cycle (status history)")
 
 
 class AgreementInline(ScopedInline, admin.TabularInline):
     model = Agreement
+    form = PartialDateForm
     extra = 0
-    fields = ["title", "kind", "status", "signed", "signed_precision", "publication_state"]
+    fields = ["title", "kind", "status", "signed", "publication_state"]
     show_change_link = True
 
 
 class MeetingInline(ScopedInline, admin.TabularInline):
     model = Meeting
+    form = PartialDateForm
     extra = 0
-    fields = ["title", "date", "date_precision", "format", "publication_state"]
+    fields = ["title", "date", "format", "publication_state"]
     show_change_link = True
 
 
 class ProjectInline(ScopedInline, admin.TabularInline):
     model = CulturalProject
+    form = PartialDateForm
     extra = 0
-    fields = ["title", "status", "start", "start_precision", "publication_state"]
+    fields = ["title", "status", "start", "publication_state"]
     show_change_link = True
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+class PartnershipAdmin(
+    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+):
     city_lookups = ("city_a", "city_b")
     form = PartnershipForm
     list_display = [
@@ -161,10 +177,17 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
     )
     autocomplete_fields = ["city_a", "city_b"]
     # No date hierarchy: it offers "1998 › January 1" for a date known to the year only.
-    inlines = [StatusChangeInline, AgreementInline, MeetingInline, ProjectInline, CitationInline]
+    inlines = [
+        StatusChangeInline,
+        AgreementInline,
+        MeetingInline,
+        ProjectInline,
+        CitationInline,
+        ClaimInline,
+    ]
     fieldsets = [
         (None, {"fields": [("city_a", "city_b"), "kind", "institutions", "status"]}),
-        (_("Dates"), {"fields": [date_fields("established"), date_fields("ended")]}),
+        (_("Dates"), {"fields": ["established", "ended"]}),
         (_("Description"), {"fields": ["summary", "themes"]}),
         (_("Address"), {"fields": ["slug"], "classes": ["collapse"]}),
         PUBLICATION_FIELDSET,
@@ -181,7 +204,9 @@ class PartnershipAdmin(NormalisedSearchMixin, PublishableAdmin):
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(partial(import_view, self))
         confirm = self.admin_site.admin_view(partial(confirm_view, self))
+        prefer = self.admin_site.admin_view(partial(prefer_view, self))
         return [
+            path("<int:object_id>/prefer/", prefer, name="agreements_partnership_prefer"),
             path("import/", view, name="agreements_partnership_import"),
             path("confirm/", confirm, name="agreements_partnership_confirm"),
             *super().get_urls(),
@@ -199,8 +224,9 @@ class SignatoryInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(NormalisedSearchMixin, PublishableAdmin):
+class AgreementAdmin(PartialDateHistoryMixin, NormalisedSearchMixin, PublishableAdmin):
     city_lookups = ("partnership__city_a", "partnership__city_b")
+    form = PartialDateForm
     list_display = ["title", "partnership", "kind", "status", "signed_when", "publication_state"]
     list_filter = ["publication_state", "kind", "status"]
     list_select_related = ["partnership__city_a", "partnership__city_b"]
@@ -211,7 +237,7 @@ class AgreementAdmin(NormalisedSearchMixin, PublishableAdmin):
     inlines = [SignatoryInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["partnership", "title", "slug", "kind", "status"]}),
-        (_("Signing"), {"fields": [date_fields("signed"), "signed_place", "signed_occasion"]}),
+        (_("Signing"), {"fields": ["signed", "signed_place", "signed_occasion"]}),
         (_("Content"), {"fields": ["summary", "document", "document_url"]}),
         PUBLICATION_FIELDSET,
     ]
@@ -228,9 +254,11 @@ class ParticipantInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
+class MeetingAdmin(
+    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+):
     city_lookups = ("partnership__city_a", "partnership__city_b", "place", "cities")
-    form = CuratedThemesForm
+    form = PartialDateForm
     list_display = ["title", "date_when", "format", "place", "partnership", "publication_state"]
     list_filter = ["publication_state", "format", "place__country"]
     list_select_related = ["place", "partnership__city_a", "partnership__city_b"]
@@ -244,7 +272,7 @@ class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ParticipantInline, CitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", date_fields("date"), "format", "place"]}),
+        (None, {"fields": ["title", "slug", "date", "format", "place"]}),
         (_("Who"), {"fields": ["partnership", "cities"]}),
         (_("Content"), {"fields": ["summary", "outcomes", "themes"]}),
         PUBLICATION_FIELDSET,
@@ -256,9 +284,11 @@ class MeetingAdmin(NormalisedSearchMixin, PublishableAdmin):
 
 
 @admin.register(CulturalProject)
-class CulturalProjectAdmin(NormalisedSearchMixin, PublishableAdmin):
+class CulturalProjectAdmin(
+    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+):
     city_lookups = ("partnership__city_a", "partnership__city_b", "cities")
-    form = CuratedThemesForm
+    form = PartialDateForm
     list_display = ["title", "status", "start_when", "partnership", "network", "publication_state"]
     list_filter = ["publication_state", "status", "network"]
     list_select_related = ["partnership__city_a", "partnership__city_b", "network"]
@@ -268,7 +298,7 @@ class CulturalProjectAdmin(NormalisedSearchMixin, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status", date_fields("start"), date_fields("end")]}),
+        (None, {"fields": ["title", "slug", "status", "start", "end"]}),
         (_("Belongs to"), {"fields": ["partnership", "cities", "network"]}),
         (_("Content"), {"fields": ["description", "outputs", "themes"]}),
         PUBLICATION_FIELDSET,

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import PartialDateForm, PartialDateHistoryMixin
 from editors.access import is_curator
 from editors.admin_tools import ScopedInline, visible_citations
 
@@ -50,8 +51,9 @@ class CityNameInline(ScopedInline, admin.TabularInline):
 
 class CityMembershipInline(ScopedInline, admin.TabularInline):
     model = NetworkMembership
+    form = PartialDateForm
     extra = 0
-    fields = ["network", "field", "role", "since", "since_precision", "publication_state"]
+    fields = ["network", "field", "role", "since", "publication_state"]
     autocomplete_fields = ["network"]
     show_change_link = True
 
@@ -112,8 +114,9 @@ class NetworkAdmin(BaseAdmin):
 
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
+class NetworkMembershipAdmin(PartialDateHistoryMixin, NormalisedSearchMixin, PublishableAdmin):
     city_lookups = ("city",)
+    form = PartialDateForm
     list_display = ["city", "network", "field", "role", "since_when", "publication_state"]
     list_filter = ["publication_state", "network", "role", "field", "city__country"]
     list_select_related = ["city", "network"]
@@ -123,15 +126,7 @@ class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
     inlines = [CitationInline]
     fieldsets = [
         (None, {"fields": ["city", "network", "field", "role"]}),
-        (
-            _("Period"),
-            {
-                "fields": [
-                    ("since", "since_precision", "since_as_written"),
-                    ("until", "until_precision", "until_as_written"),
-                ]
-            },
-        ),
+        (_("Period"), {"fields": ["since", "until"]}),
         (_("Note"), {"fields": ["note"]}),
         PUBLICATION_FIELDSET,
     ]
@@ -142,8 +137,9 @@ class NetworkMembershipAdmin(NormalisedSearchMixin, PublishableAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(BaseAdmin):
+class SourceAdmin(PartialDateHistoryMixin, BaseAdmin):
     editor_scoped = True
+    form = PartialDateForm
     # Explicit: the citation count's GROUP BY drops the model's default ordering.
     ordering = ["-published", "title", "pk"]
     list_display = ["__str__", "publisher", "language", "published_when", "citation_count"]
@@ -155,13 +151,7 @@ class SourceAdmin(BaseAdmin):
         (None, {"fields": ["title", "title_en", "publisher", "language"]}),
         (
             _("Where and when"),
-            {
-                "fields": [
-                    "url",
-                    ("published", "published_precision", "published_as_written"),
-                    "accessed",
-                ]
-            },
+            {"fields": ["url", "published", "accessed"]},
         ),
         (_("Note"), {"fields": ["note"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

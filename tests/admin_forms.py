@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 from django.core.files import File
+from django.forms import MultiWidget
 
 
 def submitted(response: Any) -> dict[str, Any]:
@@ -30,6 +31,12 @@ def add_form(data: dict[str, Any], form: Any) -> None:
         if bound.field.disabled:
             continue
         value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, MultiWidget):  # one box per part (a partial date's year, ...)
+            values = value if isinstance(value, list | tuple) else widget.decompress(value)
+            for suffix, part in zip(widget.widgets_names, values, strict=True):
+                data[f"{bound.html_name}{suffix}"] = "" if part is None else str(part)
+            continue
         if value is None or isinstance(value, File):
             continue
         if isinstance(value, bool):

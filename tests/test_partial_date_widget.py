@@ -1,0 +1,286 @@
+"""The partial-date widget in the admin: a curator enters a date at its precision (year,
+month, day or about a year) with the date as written, and finds it as entered when the form
+opens again; a wrong date is refused with a message that says what to change."""
+
+from __future__ import annotations
+
+import datetime
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from agreements.models import Partnership, StatusChange
+from cities.models import Source
+from tests.admin_forms import submitted
+from tests.conftest import admin_url
+from tests.factories import CityFactory, PartnershipFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Boxes(HTMLParser):
+    """The value of every input and the selected option of every select, by name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        name = attributes.get("name") or ""
+        if tag == "input" and attributes.get("type") != "hidden":
+            self.values[name] = attributes.get("value") or ""
+        elif tag == "select":
+            self.select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self.select and "selected" in attributes:
+            self.values[self.select] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
+
+
+def boxes(response: Any, name: str) -> tuple[str, str, str, str, str]:
+    parser = Boxes()
+    parser.feed(response.content.decode())
+    return tuple(  # type: ignore[return-value]
+        parser.values[f"{name}_{part}"]
+        for part in ("year", "month", "day", "precision", "as_written")
+    )
+
+
+def save(client: Any, url: str, **changes: str) -> Any:
+    """Open the change page, change the given boxes as a person would, and save."""
+    data = {**submitted(client.get(url)), **changes}
+    return client.post(url, data)
+
+
+PRECISIONS = [
+    # boxes as typed: year, month, day, precision, as written -> stored, shown in the list
+    (("2022", "9", "20", "day", ""), datetime.date(2022, 9, 20), "September 20, 2022"),
+    (("2021", "2", "", "month", ""), datetime.date(2021, 2, 1), "February 2021"),
+    (("1998", "", "", "year", "1377 SH"), datetime.date(1998, 1, 1), "1998"),
+    (("2017", "", "", "circa", ""), datetime.date(2017, 1, 1), "c. 2017"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored", "listed"), PRECISIONS)
+def test_a_curator_finds_a_partnership_date_as_entered_at_each_precision(
+    curator_login: Any, typed: tuple[str, ...], stored: datetime.date, listed: str
+) -> None:
+    partnership = PartnershipFactory(established=None, established_precision="")
+    url = admin_url(Partnership, "change", partnership.pk)
+    assert boxes(curator_login.get(url), "established") == ("", "", "", "", "")
+
+    year, month, day, precision, written = typed
+    response = save(
+        curator_login,
+        url,
+        established_year=year,
+        established_month=month,
+        established_day=day,
+        established_precision=precision,
+        established_as_written=written,
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    partnership.refresh_from_db()
+    assert (partnership.established, partnership.established_precision) == (stored, precision)
+    assert partnership.established_as_written == written
+    assert boxes(curator_login.get(url), "established") == typed
+
+    # Saved again unchanged, it stays as it was: the round trip loses nothing.
+    assert save(curator_login, url).status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.established, partnership.established_precision) == (stored, precision)
+    listing = curator_login.get(admin_url(Partnership, "changelist")).content.decode()
+    assert f'<td class="field-established_when">{listed}</td>' in listing
+
+
+def test_a_status_change_in_the_life_cycle_inline_keeps_its_month(curator_login: Any) -> None:
+    partnership = PartnershipFactory()
+    url = admin_url(Partnership, "change", partnership.pk)
+    data = submitted(curator_login.get(url))
+    data.update(
+        {
+            "status_changes-TOTAL_FORMS": "1",
+            "status_changes-0-sequence": "0",
+            "status_changes-0-status": "dormant",
+            "status_changes-0-date_year": "2009",
+            "status_changes-0-date_month": "4",
+            "status_changes-0-date_day": "",
+            "status_changes-0-date_precision": "month",
+            "status_changes-0-date_as_written": "",
+            "status_changes-0-note": "",
+        }
+    )
+    response = curator_login.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    change = StatusChange.objects.get(partnership=partnership)
+    assert (change.date, change.date_precision) == (datetime.date(2009, 4, 1), "month")
+    assert boxes(curator_login.get(url), "status_changes-0-date") == ("2009", "4", "", "month", "")
+
+
+def test_an_empty_extra_inline_row_is_not_a_date_to_give(curator_login: Any) -> None:
+    """The blank row that "Add another" gives carries no precision: saving the page with it
+    untouched adds nothing and asks for nothing."""
+    partnership = PartnershipFactory()
+    url = admin_url(Partnership, "change", partnership.pk)
+    data = submitted(curator_login.get(url))
+    data.update(
+        {
+            "status_changes-TOTAL_FORMS": "1",
+            "status_changes-0-sequence": str(StatusChange._meta.get_field("sequence").default),
+            "status_changes-0-status": "",
+            "status_changes-0-note": "",
+            **{f"status_changes-0-date_{part}": "" for part in ("year", "month", "day")},
+            "status_changes-0-date_precision": "",
+            "status_changes-0-date_as_written": "",
+        }
+    )
+    assert curator_login.post(url, data).status_code == 302
+    assert not StatusChange.objects.exists()
+
+
+def test_a_source_published_in_a_year_round_trips_in_the_places_admin(curator_login: Any) -> None:
+    source = SourceFactory()
+    url = admin_url(Source, "change", source.pk)
+    response = save(
+        curator_login,
+        url,
+        published_year="2004",
+        published_month="",
+        published_day="",
+        published_precision="year",
+        published_as_written="1383 SH",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    source.refresh_from_db()
+    assert (source.published, source.published_precision) == (datetime.date(2004, 1, 1), "year")
+    assert boxes(curator_login.get(url), "published") == ("2004", "", "", "year", "1383 SH")
+
+
+def test_persian_digits_typed_in_the_year_are_read(curator_login: Any) -> None:
+    partnership = PartnershipFactory(established=None, established_precision="")
+    url = admin_url(Partnership, "change", partnership.pk)
+    response = save(curator_login, url, established_year="۱۹۹۸", established_precision="year")
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.established == datetime.date(1998, 1, 1)
+
+
+WRONG = [
+    (
+        {"established_year": "1998", "established_day": "5", "established_precision": "year"},
+        "The precision is “year”: clear the month and the day, or choose a finer precision.",
+    ),
+    (
+        {"established_year": "1998", "established_month": "13", "established_precision": "month"},
+        "There is no month 13: give a number from 1 to 12.",
+    ),
+    (
+        {
+            "established_year": "1998",
+            "established_month": "2",
+            "established_day": "31",
+            "established_precision": "day",
+        },
+        "February 1998 has no day 31.",
+    ),
+    (
+        {"established_year": "1998", "established_month": "5", "established_precision": ""},
+        "Choose the precision of the date: year, month or day.",
+    ),
+    (
+        {"established_year": "", "established_precision": "year"},
+        "Give the year of the date, or clear its precision.",
+    ),
+    (
+        {"established_year": "1998", "established_month": "", "established_precision": "day"},
+        "The precision is “day”: give the month too.",
+    ),
+    (
+        {"established_year": "1998", "established_month": "3", "established_precision": "day"},
+        "The precision is “day”: give the day too.",
+    ),
+    (
+        {"established_year": "nineteen", "established_precision": "year"},
+        "Give the year as a number, e.g. 1998.",
+    ),
+    (
+        {
+            "established_year": "2000",
+            "established_precision": "year",
+            "ended_year": "1999",
+            "ended_precision": "year",
+        },
+        "A partnership cannot end before it is established.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("typed", "message"), WRONG)
+def test_a_wrong_date_is_refused_with_a_message(
+    curator_login: Any, typed: dict[str, str], message: str
+) -> None:
+    partnership = PartnershipFactory(
+        established=datetime.date(1990, 1, 1), established_precision="year"
+    )
+    url = admin_url(Partnership, "change", partnership.pk)
+    blank = {
+        f"established_{part}": "" for part in ("year", "month", "day", "precision", "as_written")
+    }
+    response = save(curator_login, url, **{**blank, **typed})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    partnership.refresh_from_db()
+    assert (partnership.established, partnership.established_precision) == (
+        datetime.date(1990, 1, 1),
+        "year",
+    )
+    # The boxes keep what was typed, for the person to correct.
+    assert boxes(response, "established")[0] == typed["established_year"]
+
+
+def test_a_date_posted_as_one_iso_value_is_read_at_its_precision(curator_login: Any) -> None:
+    """Scripts (and the form before the boxes) post the column: "2000-05-01" and "year"."""
+    low, high = CityFactory(), CityFactory()
+    url = admin_url(Partnership, "add")
+    data = {
+        **submitted(curator_login.get(url)),
+        "city_a": low.pk,
+        "city_b": high.pk,
+        "kind": "sister_city",
+        "publication_state": "draft",
+    }
+    for part in ("year", "month", "day", "precision", "as_written"):
+        data.pop(f"established_{part}", None)
+    data.update({"established": "2000-05-01", "established_precision": "year"})
+    assert curator_login.post(url, data).status_code == 302
+    partnership = Partnership.objects.get()
+    assert (partnership.established, partnership.established_precision) == (
+        datetime.date(2000, 1, 1),
+        "year",
+    )
+
+
+def test_the_history_gives_each_date_at_its_precision(curator_login: Any) -> None:
+    partnership = PartnershipFactory(established=None, established_precision="")
+    url = admin_url(Partnership, "change", partnership.pk)
+    for year, month, precision in (("1998", "", "year"), ("1998", "5", "month")):
+        response = save(
+            curator_login,
+            url,
+            established_year=year,
+            established_month=month,
+            established_precision=precision,
+        )
+        assert response.status_code == 302
+    history = curator_login.get(admin_url(Partnership, "history", partnership.pk))
+    html = " ".join(history.content.decode().split())
+    assert "<strong>Established:</strong> 1998 &nbsp;&rarr;&nbsp;&nbsp;May 1998" in html
+    assert "1998-01-01" not in html and "1998-05-01" not in html
+    assert "<strong>Established (precision):</strong> year &nbsp;&rarr;&nbsp;&nbsp;month" in html
