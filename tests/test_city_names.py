@@ -229,3 +229,52 @@ def test_names_cost_no_query_per_name_or_city(client: Any, url: str) -> None:
     add_names(partnership.city_a, 60)
     add_partners(partnership, 12)
     assert queries(client, url) == few
+
+
+# -- Names in the site's languages from CLDR ---------------------------------------------------
+
+
+def gazetteer_entries(*names: str) -> list[dict[str, Any]]:
+    from cities.gazetteer import load_geonames
+
+    wanted = set(names)
+    return [entry for entry in load_geonames() if entry["name"] in wanted]
+
+
+def test_the_gazetteer_gives_the_largest_cities_their_names_in_the_sites_languages(
+    client: Any,
+) -> None:
+    """GeoNames' alternate names have no language; CLDR's do: Rome is رم on a Persian page
+    and Roma (its local name) on an Italian one, Moscow Mát-xcơ-va in Vietnamese."""
+    from cities.gazetteer import Gazetteer
+
+    entries = [
+        entry
+        for entry in gazetteer_entries("Rome", "Moscow")
+        if entry["countrycode"] in {"IT", "RU"}
+    ]
+    report = Gazetteer(entries).load()
+    assert report.language_names_added >= 4
+    rome = City.objects.get(geonames_id=3169070)
+    tagged = {(n.language, n.name, n.kind, n.is_preferred) for n in rome.names.exclude(language="")}
+    assert {("it", "Roma", "endonym", True), ("fa", "رم", "exonym", True)} <= tagged
+    moscow = City.objects.get(geonames_id=524901)
+    assert moscow.names.get(language="vi").name == "Mát-xcơ-va"
+    PartnershipFactory(city_a=rome, city_b=moscow)
+    persian = html_of(client, "/fa/partnerships/")
+    assert '<bdi lang="fa">رم</bdi>' in persian and '<bdi lang="fa">مسکو</bdi>' in persian
+    assert '<bdi lang="it">Roma</bdi>' in html_of(client, "/it/partnerships/")
+    # A second load adds nothing.
+    assert Gazetteer(entries).load().language_names_added == 0
+
+
+def test_a_curators_preferred_name_stays_preferred() -> None:
+    from cities.gazetteer import Gazetteer
+
+    entries = [entry for entry in gazetteer_entries("Rome") if entry["countrycode"] == "IT"]
+    rome = CityFactory(name="Rome", country="IT", geonames_id=3169070)
+    CityNameFactory(city=rome, name="روم", language="fa", kind="exonym", is_preferred=True)
+    Gazetteer(entries).load()
+    preferred = rome.names.get(language="fa", is_preferred=True)
+    assert preferred.name == "روم"
+    assert rome.names.filter(language="fa", name="رم", is_preferred=False).exists()
