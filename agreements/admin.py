@@ -307,3 +307,8 @@ class CulturalProjectAdmin(
     @admin.display(description=_("start"), ordering="start")
     def start_when(self, project: CulturalProject) -> str:
         return str(project.start_when or "")
+
+
+from . import merge_admin  # noqa: E402 - the merge action on these admins and the cities'
+
+merge_admin.register()

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_countries.fields import Country
 
+from agreements.merging import merged_into
 from agreements.models import (
     Agreement,
     CulturalProject,
@@ -97,10 +98,22 @@ def record_page(
     )
 
 
+def merged_page(public: Any, slug: str) -> HttpResponse:
+    """The address of a duplicate merged away leads to the record kept, when it is public
+    (``agreements.merging``); else the page is not found."""
+    kept = merged_into(public.model, slug)
+    if kept is None or not public.filter(pk=kept.pk).exists():
+        raise Http404("No record has this address.")
+    return redirect(kept.get_absolute_url(), permanent=True)
+
+
 @require_safe
 @public_page
 def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    partnership = get_object_or_404(published_partnerships(), slug=slug)
+    try:
+        partnership = get_object_or_404(published_partnerships(), slug=slug)
+    except Http404:
+        return merged_page(published_partnerships(), slug)
     agreements = list(partnership.agreements.public().select_related("signed_place"))
     meetings = list(partnership.meetings.public().select_related("place"))
     projects = list(partnership.projects.public())
@@ -288,14 +301,17 @@ def city_detail(request: HttpRequest, slug: str) -> HttpResponse:
     memberships: Any = Prefetch(
         "memberships", queryset=NetworkMembership.objects.published().select_related("network")
     )
-    city = get_object_or_404(
-        City.objects.public()
-        .select_related("parent")
-        .prefetch_related(
-            local_names(), local_names("parent__"), names, memberships, "other_wikidata_ids"
-        ),
-        slug=slug,
-    )
+    try:
+        city = get_object_or_404(
+            City.objects.public()
+            .select_related("parent")
+            .prefetch_related(
+                local_names(), local_names("parent__"), names, memberships, "other_wikidata_ids"
+            ),
+            slug=slug,
+        )
+    except Http404:
+        return merged_page(City.objects.public(), slug)
     # A district's page leads to its city, when that city is public (issue 12).
     parent = city.parent if city.parent and City.objects.public_ids([city.parent.pk]) else None
     # The city's own partnerships and, apart, those of its districts (issue 12): one query
