@@ -24,6 +24,7 @@ from agreements.models import (
     public_cities,
 )
 from cities.models import City, Network, NetworkMembership
+from seeking.models import PartnerSearch
 
 
 class LanguagePairs(Sequence[tuple[Any, str]]):
@@ -84,6 +85,7 @@ class PageSitemap(LocalisedSitemap):
             "directory:project-list",
             "directory:country-list",
             "directory:person-list",
+            "seeking:search-list",
             "directory:about",
             "directory:methodology",
             "directory:data",
@@ -111,6 +113,13 @@ class MeetingSitemap(RecordSitemap):
 class ProjectSitemap(RecordSitemap):
     def items(self) -> QuerySet[CulturalProject]:
         return CulturalProject.objects.public().only("slug", "updated_at").order_by("pk")
+
+
+class PartnerSearchSitemap(RecordSitemap):
+    """Calls for partners running today: a draft or an ended call is in no sitemap."""
+
+    def items(self) -> QuerySet[PartnerSearch]:
+        return PartnerSearch.objects.public().only("pk", "updated_at").order_by("pk")
 
 
 class PersonSitemap(LocalisedSitemap):
@@ -152,4 +161,5 @@ SITEMAPS = {
     "networks": NetworkSitemap,
     "countries": CountrySitemap,
     "people": PersonSitemap,
+    "seeking-partners": PartnerSearchSitemap,
 }

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "editors",
     "suggestions",
+    "seeking",
 ]
 
 MIDDLEWARE = [

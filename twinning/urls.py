@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", overview.home, name="home"),
     path("", include("directory.urls")),
     path("", include("suggestions.urls")),
+    path("", include("seeking.urls")),
     path("admin/review/", admin.site.admin_view(editors.review_queue), name="admin-review-queue"),
     path(
         "admin/deleted/",
