@@ -78,11 +78,16 @@ def city_matches(key: str, partnered: AbstractBitMap | None = None) -> CityMatch
         .values_list(*columns),
     ]:
         if pk not in order:
-            best[pk] = tier(name_key) if name_key else 2
+            # With one letter, a city found at all has a name that starts with it.
+            best[pk] = tier(name_key) if name_key or one_letter else 2
             order[pk] = (-(population or -1), name)
             if geonames_id is not None:
                 gazetteer.add(pk)
-    for city_id, name_key in names.values_list("city_id", "search_key"):
+    # A city found under another name takes that name's tier when it is better. With one
+    # letter every name starts with it, so only an exact name can be better: ask for those
+    # alone, not every name again (a one-letter key matches 60,000 names of 700,000).
+    better = names.filter(search_key=key) if one_letter else names
+    for city_id, name_key in better.values_list("city_id", "search_key"):
         if best.get(city_id):
             best[city_id] = min(best[city_id], tier(name_key))
     matched = BitMap(best)

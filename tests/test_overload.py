@@ -123,6 +123,24 @@ def test_a_one_letter_search_matches_names_by_their_start(client: Any) -> None:
     assert "Berlin" in html  # two letters match anywhere
 
 
+def test_a_one_letter_search_ranks_an_exact_name_first_then_by_population(client: Any) -> None:
+    """With one letter only an exact name ranks above the names that start with it (read
+    from the names equal to the letter alone); the rest follow by population, a city found
+    under another name among them."""
+    from .factories import CityNameFactory
+
+    tiny = CityFactory(name="Ebbsfleet Test", population=10)
+    CityNameFactory(city=tiny, name="E", language="")
+    large = CityFactory(name="Eastbourne Test", population=100_000)
+    other = CityFactory(name="Oberstadt Test", population=50_000)
+    CityNameFactory(city=other, name="Eberstadt", language="de")
+    for city in (tiny, large, other):
+        PartnershipFactory(city_a=city, city_b=CityFactory(name="Zzyzx Test"))
+    html = client.get("/search/?q=e").content.decode()
+    found = [html.index(name) for name in ("Ebbsfleet", "Eastbourne", "Oberstadt")]
+    assert found == sorted(found), found
+
+
 def test_a_one_letter_search_issues_a_constant_number_of_queries(client: Any) -> None:
     def add(count: int) -> None:
         for n in range(count):
