@@ -174,8 +174,14 @@ def test_the_city_page_links_to_its_current_calls_only(client: Any) -> None:
     assert "A draft" not in page and "Ended" not in page
 
 
-def test_the_footer_links_to_the_list(client: Any) -> None:
+def test_the_footer_links_to_the_list_in_each_language(client: Any) -> None:
     assert 'href="/it/seeking-partners/"' in client.get("/it/about/").content.decode()
+    for language, heading in (
+        ("it", "Città in cerca di partner"),
+        ("fa", "شهرهای جویای شریک"),
+        ("vi", "Các thành phố tìm đối tác"),
+    ):
+        assert f"<h1>{heading}</h1>" in client.get(f"/{language}{LIST}").content.decode()
 
 
 # -- facets --------------------------------------------------------------------------------------
