@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib import admin
+from django.contrib.admin import AdminSite
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from .access import CITY_EDITORS, CURATORS
 from .models import CityAssignment
@@ -60,3 +63,33 @@ class EditorUserAdmin(UserAdmin):
 
 
 admin.site.index_template = "admin/twinning_index.html"
+
+
+# -- The index's sections are named for the work, not for the packages behind them ----------
+
+# django-axes' sign-in attempts and lock-outs: "Access", on the index and in breadcrumbs.
+django_apps.get_app_config("axes").verbose_name = _("Access")
+# taggit's own tag table is unused: themes are the curated vocabulary (agreements' Theme).
+if admin.site.is_registered(Tag):
+    admin.site.unregister(Tag)
+
+THEMES = ("agreements", "Theme")  # by label: editors imports no editorial app
+
+
+def sections_for_the_work(request: HttpRequest, app_label: str | None = None) -> list[Any]:
+    """The admin's sections, the theme vocabulary in its own "Themes" section."""
+    sections = list(AdminSite.get_app_list(admin.site, request, app_label))
+    if app_label is not None:
+        return sections
+    for section in list(sections):
+        if section["app_label"] != THEMES[0]:
+            continue
+        themes = [model for model in section["models"] if model["object_name"] == THEMES[1]]
+        if themes:
+            section["models"] = [model for model in section["models"] if model not in themes]
+            url = themes[0].get("admin_url") or section["app_url"]
+            sections.append({**section, "name": _("Themes"), "app_url": url, "models": themes})
+    return sorted(sections, key=lambda section: str(section["name"]).lower())
+
+
+admin.site.get_app_list = sections_for_the_work  # type: ignore[method-assign]

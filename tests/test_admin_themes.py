@@ -4,6 +4,7 @@ or forged into the form is refused, never created (curators add terms under Them
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -106,3 +107,15 @@ def test_the_theme_search_is_closed_to_anonymous_visitors(client: Any) -> None:
         {"term": "m", "app_label": "agreements", "model_name": "meeting", "field_name": "themes"},
     )
     assert response.status_code == 302  # to the login page
+
+
+def test_the_index_names_its_sections_for_the_work(curator_client: Any) -> None:
+    """A superuser's index: "Access" for sign-in attempts and lock-outs, "Themes" for the
+    vocabulary; no section named for a package (AXES, TAGGIT), no unused tag table."""
+    html = curator_client.get(reverse("admin:index")).content.decode()
+    captions = re.findall(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>', html)
+    assert {"Access", "Themes"} <= set(captions), captions
+    assert "Axes" not in html and "Taggit" not in html
+    assert reverse("admin:agreements_theme_changelist") in html
+    assert curator_client.get("/admin/taggit/tag/").status_code == 404
+    assert "Access administration" in curator_client.get("/admin/axes/").content.decode()
