@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cities.levels import MUNICIPALITY, stated_level
 from cities.models import Citation, City, CityName, OtherWikidataId, Source
@@ -50,6 +50,7 @@ from publishing.events import bulk_write
 from publishing.facets import indexes_deferred
 from publishing.publication import PublicationState
 
+from .claims import DATE_FIELDS, Claim, ClaimField, record_value, stated_claims, take
 from .models import Partnership, PartnershipFacet, PartnershipKind, PartnershipStatus
 
 # Two rows naming places this close, in one country, with related names, are one place
@@ -1067,9 +1068,19 @@ def run(text: str, profile: Profile, report: ImportReport, publish: bool) -> set
     return writer.write()
 
 
+# The fields of a stored partnership that a row's claims may fill when they are empty
+# (``Writer.fill``), and what is read of every stored partnership to decide it.
+FILLED = [f"{name}{part}" for name in DATE_FIELDS for part in ("", "_precision", "_as_written")] + [
+    "status"
+]
+READ = ["kind", "status", "established", "established_precision", "ended", "ended_precision"]
+
+
 class Writer:
     """What the rows add, kept until every row is read and then written in bulk: cities,
-    their other names, Wikidata ids of known cities, partnerships and citations."""
+    their other names, Wikidata ids of known cities, partnerships, citations and the claims of
+    each cited row (``agreements.claims``), and the empty fields of stored partnerships that a
+    row states."""
 
     def __init__(
         self, index: CityIndex, matcher: Matcher, source: Source, file_name: str, publish: bool
@@ -1080,22 +1091,54 @@ class Writer:
         self.file_name = file_name
         self.state = PublicationState.PUBLISHED if publish else PublicationState.DRAFT
         self.content_type = partnership_content_type()
-        # (lower key, higher key, kind) -> the partnership, stored or new.
-        self.pairs: dict[tuple[int, int, str], Partnership] = {}
-        for partnership in Partnership.objects.only(
-            "pk", "slug", "city_a_id", "city_b_id", "kind"
-        ).iterator(chunk_size=5000):
-            key = (partnership.city_a_id, partnership.city_b_id, partnership.kind)
-            self.pairs[key] = partnership
+        # (lower key, higher key) -> the pair's partnerships, stored or new (see pair_of).
+        self.pairs: dict[tuple[int, int], list[Partnership]] = defaultdict(list)
+        stored = Partnership.objects.only("pk", "slug", "city_a_id", "city_b_id", *READ)
+        for partnership in stored.order_by("pk").iterator(chunk_size=5000):
+            self.pairs[(partnership.city_a_id, partnership.city_b_id)].append(partnership)
         self.slugs = set(Partnership.objects.values_list("slug", flat=True))
         self.new_partnerships: list[Partnership] = []
-        self.cited: set[tuple[int, str, str]] = set(
-            Citation.objects.filter(source=source, content_type_id=self.content_type).values_list(
-                "object_id", "excerpt", "excerpt_en"
-            )
-        )
-        self.new_citations: list[tuple[Partnership, Row]] = []
+        # A row's text -> its stored citation (None: cited by this import).
+        self.cited: dict[tuple[int, str, str], int | None] = {
+            (object_id, excerpt, excerpt_en): pk
+            for pk, object_id, excerpt, excerpt_en in Citation.objects.filter(
+                source=source, content_type_id=self.content_type
+            ).values_list("pk", "object_id", "excerpt", "excerpt_en")
+        }
+        self.new_citations: list[tuple[Partnership, Row, list[Claim]]] = []
+        # The claims of stored citations (none twice), those to add to them, and the kinds this
+        # source gives each partnership (by ``key``).
+        claims = Claim.objects.filter(source=source)
+        self.claimed = set(claims.values_list("citation_id", "field"))
+        self.claims_of_stored_citations: list[Claim] = []
+        self.kinds: dict[int, set[str]] = defaultdict(set)
+        for partnership_id, kind in claims.filter(field=ClaimField.KIND).values_list(
+            "partnership_id", "value"
+        ):
+            self.kinds[partnership_id].add(kind)
+        self.filled: dict[
+            int, Partnership
+        ] = {}  # stored partnerships whose empty fields a row filled
         self.outcomes: list[tuple[Outcome, Partnership]] = []
+
+    @staticmethod
+    def key(partnership: Partnership) -> int:
+        """A stored partnership by its key, a new one by its identity until it has a key."""
+        return partnership.pk or -id(partnership)
+
+    def pair_of(self, low: int, high: int, kind: str) -> Partnership | None:
+        """The partnership a row of this pair joins: one partnership per pair of cities, the
+        kind a claim like the year. The pair's partnership of the row's kind if there is one;
+        otherwise the first to which the row's own source has given no other kind (a source
+        that names two kinds for one pair describes two relationships: two partnerships)."""
+        found = self.pairs.get((low, high), [])
+        for partnership in found:
+            if partnership.kind == kind:
+                return partnership
+        for partnership in found:
+            if not self.kinds.get(self.key(partnership), set()) - {kind}:
+                return partnership
+        return None
 
     def stub(self, key: int) -> City:
         """The city under ``key``: the unsaved new one, or a stand-in for a stored one."""
@@ -1105,13 +1148,58 @@ class Writer:
         return City(pk=key, name=known.name, slug=known.slug, country=known.country)
 
     def cite(self, partnership: Partnership, row: Row) -> None:
-        """The file is the source of what it brought; a row is cited once, however often run."""
-        # A stored partnership by its key, a new one by its identity until it has a key.
-        key = (partnership.pk or -id(partnership), row.excerpt, row.excerpt_en)
-        if key in self.cited:
+        """The file is the source of what it brought; a row is cited once, however often run,
+        with its claims (what it states of the year, end, kind and status)."""
+        key = (self.key(partnership), row.excerpt, row.excerpt_en)
+        claims = stated_claims(row.kind, row.status, row.established, row.ended)
+        if key not in self.cited:
+            self.cited[key] = None
+            self.new_citations.append((partnership, row, claims))
+        elif (citation := self.cited[key]) is not None:  # cited before claims were kept
+            claims = [claim for claim in claims if (citation, claim.field) not in self.claimed]
+            for claim in claims:
+                claim.citation_id, claim.partnership_id = citation, partnership.pk
+                claim.source = self.source
+                self.claimed.add((citation, claim.field))
+            self.claims_of_stored_citations += claims
+        else:
+            return  # the same row twice in this file
+        for claim in claims:
+            if claim.field == ClaimField.KIND:
+                self.kinds[self.key(partnership)].add(claim.value)
+            self.fill(partnership, claim)
+
+    def fill(self, partnership: Partnership, claim: Claim) -> None:
+        """An empty field takes the first value a source states; a stated one stays (the
+        preferred value until a curator prefers another claim), the claim kept beside it."""
+        if record_value(partnership, claim.field) is not None:
             return
-        self.cited.add(key)
-        self.new_citations.append((partnership, row))
+        take(partnership, claim)
+        ended, established = partnership.ended, partnership.established
+        if ended is not None and established is not None and ended < established:
+            setattr(partnership, claim.field, None)  # would end before it began: left empty
+            setattr(partnership, f"{claim.field}_precision", "")
+            setattr(partnership, f"{claim.field}_as_written", "")
+            return
+        if partnership.pk is not None:
+            self.filled[partnership.pk] = partnership
+
+    def write_filled(self, reason: str, now: datetime.datetime) -> None:
+        """The stored partnerships whose empty fields rows filled, each with a history step."""
+        if not self.filled:
+            return
+        records = Partnership.objects.in_bulk(list(self.filled))
+        for pk, record in records.items():
+            for name in FILLED:
+                setattr(record, name, getattr(self.filled[pk], name))
+            record.updated_at = now
+        bulk_update_with_history(
+            list(records.values()),
+            Partnership,
+            [*FILLED, "updated_at"],
+            batch_size=500,
+            default_change_reason=reason,
+        )
 
     def write(self) -> set[int]:
         reason = f"import of {self.file_name}"
@@ -1163,11 +1251,21 @@ class Writer:
                 excerpt_en=row.excerpt_en,
                 locator=f"{self.file_name}, row {row.number}"[-100:],
             )
-            for partnership, row in self.new_citations
+            for partnership, row, _claims in self.new_citations
         ]
-        bulk_create_with_history(
+        citations = bulk_create_with_history(
             citations, Citation, batch_size=BATCH, default_change_reason=reason
         )
+        claims = self.claims_of_stored_citations
+        for citation, (partnership, _row, stated) in zip(
+            citations, self.new_citations, strict=True
+        ):
+            for claim in stated:
+                claim.citation_id, claim.partnership_id = citation.pk, partnership.pk
+                claim.source = self.source
+                claims.append(claim)
+        Claim.objects.bulk_create(claims, batch_size=BATCH)
+        self.write_filled(reason, now)
         for outcome, partnership in self.outcomes:
             outcome.partnership = partnership.slug
         return {partnership.pk for _, partnership in self.outcomes}
@@ -1176,9 +1274,10 @@ class Writer:
 def save_partnership(
     writer: Writer, row: Row, city_a: int, city_b: int
 ) -> tuple[Partnership, bool]:
-    """The partnership of the row's two cities: the one recorded, or a new one."""
+    """The partnership of the row's two cities: the one recorded (``Writer.pair_of``), or a
+    new one."""
     low, high = sorted([city_a, city_b])
-    existing = writer.pairs.get((low, high, row.kind))
+    existing = writer.pair_of(low, high, row.kind)
     if existing is not None:
         return existing, False
     partnership = Partnership(
@@ -1204,7 +1303,7 @@ def save_partnership(
         slug, n = f"{base}-{n}", n + 1
     partnership.slug = slug
     writer.slugs.add(slug)
-    writer.pairs[(low, high, row.kind)] = partnership
+    writer.pairs[(low, high)].append(partnership)
     writer.new_partnerships.append(partnership)
     return partnership, True
 

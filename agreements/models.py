@@ -40,6 +40,7 @@ from common.dates import (
     partial_date_fields,
 )
 from common.documents import validate_document
+from common.translations import TranslatableRecord, translations_of
 from publishing.facets import Dependencies, FacetRow, FacetRows, sync_facet_rows
 from publishing.publication import (
     Publishable,
@@ -476,7 +477,7 @@ def confirmation_boundaries(
     return start_of(years_before(today, 1)), start_of(years_before(today, STALE_AFTER_YEARS))
 
 
-class Partnership(ThemedRecord, Publishable, PartialDateModel):
+class Partnership(ThemedRecord, TranslatableRecord, Publishable, PartialDateModel):
     """A relationship between two cities. One row per unordered pair and kind.
 
     The pair is stored in canonical order (``city_a`` has the lower id), so Isfahan–Florence
@@ -519,6 +520,8 @@ class Partnership(ThemedRecord, Publishable, PartialDateModel):
     )
     ended, ended_precision, ended_as_written = partial_date_fields(_("ended"))
     summary = models.TextField(_("summary"), blank=True)
+    summary_it, summary_fa, summary_vi = translations_of(summary)
+    translated_fields = ("summary",)
     themes = themes_field()
     citations = citations_relation()
     # The last confirmation that the record is true (``confirm``): when, how, by which of the
@@ -844,7 +847,7 @@ class AgreementQuerySet(PartnershipRecordQuerySet["Agreement"]):
     partnership_optional = False
 
 
-class Agreement(Publishable, PartialDateModel):
+class Agreement(TranslatableRecord, Publishable, PartialDateModel):
     Kind = AgreementKind
 
     Status = AgreementStatus
@@ -856,6 +859,7 @@ class Agreement(Publishable, PartialDateModel):
         verbose_name=_("partnership"),
     )
     title = models.CharField(_("title"), max_length=300)
+    title_it, title_fa, title_vi = translations_of(title)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=AgreementStatus.choices)
@@ -875,6 +879,8 @@ class Agreement(Publishable, PartialDateModel):
         help_text=_("e.g. the visit during which it was signed."),
     )
     summary = models.TextField(_("summary"), blank=True)
+    summary_it, summary_fa, summary_vi = translations_of(summary)
+    translated_fields = ("title", "summary")
     document = models.FileField(
         _("signed document"),
         upload_to="agreements/%Y/",
@@ -966,10 +972,11 @@ class MeetingQuerySet(PartnershipRecordQuerySet["Meeting"]):
         return self.filter(pk__in=ids)
 
 
-class Meeting(ThemedRecord, Publishable, PartialDateModel):
+class Meeting(ThemedRecord, TranslatableRecord, Publishable, PartialDateModel):
     Format = MeetingFormat
 
     title = models.CharField(_("title"), max_length=300)
+    title_it, title_fa, title_vi = translations_of(title)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     date, date_precision, date_as_written = partial_date_fields(_("date"))
     format = models.CharField(_("format"), max_length=10, choices=MeetingFormat.choices)
@@ -994,7 +1001,10 @@ class Meeting(ThemedRecord, Publishable, PartialDateModel):
         City, related_name="meetings", blank=True, verbose_name=_("cities involved")
     )
     summary = models.TextField(_("summary"), blank=True)
+    summary_it, summary_fa, summary_vi = translations_of(summary)
     outcomes = models.TextField(_("outcomes"), blank=True)
+    outcomes_it, outcomes_fa, outcomes_vi = translations_of(outcomes)
+    translated_fields = ("title", "summary", "outcomes")
     themes = themes_field()
     citations = citations_relation()
 
@@ -1118,10 +1128,11 @@ class ProjectQuerySet(PartnershipRecordQuerySet["CulturalProject"]):
         return len(ids)
 
 
-class CulturalProject(ThemedRecord, Publishable, PartialDateModel):
+class CulturalProject(ThemedRecord, TranslatableRecord, Publishable, PartialDateModel):
     Status = ProjectStatus
 
     title = models.CharField(_("title"), max_length=300)
+    title_it, title_fa, title_vi = translations_of(title)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices)
     start, start_precision, start_as_written = partial_date_fields(_("start"))
@@ -1146,7 +1157,10 @@ class CulturalProject(ThemedRecord, Publishable, PartialDateModel):
         verbose_name=_("network"),
     )
     description = models.TextField(_("description"), blank=True)
+    description_it, description_fa, description_vi = translations_of(description)
     outputs = models.TextField(_("outputs"), blank=True)
+    outputs_it, outputs_fa, outputs_vi = translations_of(outputs)
+    translated_fields = ("title", "description", "outputs")
     themes = themes_field()
     citations = citations_relation()
     search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
@@ -1269,3 +1283,7 @@ class MergeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.removed_label} → {self.survivor_label}"
+
+
+# What each source states about a partnership: its own module, beside its logic (issue 12).
+from .claims import Claim, ClaimField  # noqa: E402, F401

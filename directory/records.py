@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_countries.fields import Country
 
+from agreements.claims import disagreements
 from agreements.merging import merged_into
 from agreements.models import (
     Agreement,
@@ -126,11 +127,14 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("slug")[:30]
     )
     citations = citations_of([partnership, *agreements, *meetings, *projects])
+    # What each source states, where they differ (a suggestion's claim is not public).
+    claims = list(partnership.claims.filter(citation__isnull=False).select_related("source"))
     return record_page(
         request,
         "partnership",
         partnership,
         ld.partnership_data(partnership, citations, request),
+        disagreements=disagreements(partnership, claims),
         timeline=partnership_timeline(status_changes, agreements, meetings, projects),
         people=people_involved(meetings, agreements),
         citations=citations,
