@@ -284,3 +284,27 @@ def test_the_history_gives_each_date_at_its_precision(curator_login: Any) -> Non
     assert "<strong>Established:</strong> 1998 &nbsp;&rarr;&nbsp;&nbsp;May 1998" in html
     assert "1998-01-01" not in html and "1998-05-01" not in html
     assert "<strong>Established (precision):</strong> year &nbsp;&rarr;&nbsp;&nbsp;month" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("it", "Il mese 13 non esiste: indica un numero da 1 a 12."),
+        ("fa", "ماه 13 وجود ندارد"),
+        ("vi", "Không có tháng 13"),
+    ],
+)
+def test_the_message_is_in_the_curators_language(
+    curator_login: Any, language: str, message: str
+) -> None:
+    partnership = PartnershipFactory()
+    url = admin_url(Partnership, "change", partnership.pk)
+    data = {
+        **submitted(curator_login.get(url)),
+        "established_year": "1998",
+        "established_month": "13",
+        "established_precision": "month",
+    }
+    response = curator_login.post(f"/{language}{url}", data)  # the admin under /it/ etc.
+    assert response.status_code == 200
+    assert message in response.content.decode()
