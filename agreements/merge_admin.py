@@ -1,6 +1,7 @@
 """The admin side of merging duplicates (``agreements.merging``): the action "Merge the two
 selected …" on the city and partnership changelists, the preview screen where the curator
-chooses the record kept, and the list of merges with their "Revert merge" screen.
+chooses the record kept, the list of merges of each and their "Revert merge" screen (also
+offered on the page of the record kept).
 
 Curators only: the action is offered to no one else, and both screens answer a city editor's
 or a forged request with a 403. The city admin (``cities``, which knows nothing of
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import (
@@ -25,6 +27,7 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,8 +41,20 @@ from .models import MergeLog, Partnership
 HIDDEN_FIELDS = {"id", "search_key", "search_keys"}
 
 
-def merge_url(model: type[models.Model]) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_merge")
+def merge_url(model: type[models.Model], view: str = "merge") -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
+
+
+def revert_url(log: MergeLog) -> str:
+    app_label, model_name = log.model.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_merge_revert", args=[log.pk])
+
+
+def standing_merges(model: type[models.Model]) -> QuerySet[MergeLog]:
+    """The merges of ``model`` made by a curator (not on the way) and not reverted."""
+    return MergeLog.objects.filter(
+        model=model._meta.label_lower, parent=None, reverted_at=None
+    ).order_by("-pk")
 
 
 def merge_selected(model_admin: Any, request: HttpRequest, queryset: QuerySet) -> Any:
@@ -68,9 +83,43 @@ class MergeAdminMixin:
         return actions
 
     def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view(partial(merge_view, self))
-        name = f"{self.opts.app_label}_{self.opts.model_name}_merge"
-        return [path("merge/", view, name=name), *super().get_urls()]  # type: ignore[misc]
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("merge/", wrap(partial(merge_view, self)), name=f"{name}_merge"),
+            path("merges/", wrap(partial(merges_view, self)), name=f"{name}_merges"),
+            path(
+                "merges/<int:pk>/revert/",
+                wrap(partial(revert_view, self)),
+                name=f"{name}_merge_revert",
+            ),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        extra_context = {**(extra_context or {}), "may_merge": is_curator(request.user)}
+        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        """A record that others were merged into says so, each with its "Revert merge"."""
+        if request.method == "GET" and is_curator(request.user) and object_id.isdecimal():
+            for log in standing_merges(self.opts.model).filter(survivor_id=int(object_id)):
+                messages.info(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("%(removed)s was merged into this record on %(when)s.")
+                        % {
+                            "removed": log.removed_label,
+                            "when": date_format(log.created_at, "DATETIME_FORMAT"),
+                        },
+                        revert_url(log),
+                        _("Revert merge"),
+                    ),
+                )
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
 
 def requested_pair(request: HttpRequest, data: Any) -> tuple[int, int]:
@@ -138,7 +187,7 @@ def merge_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             log: Any = result.log
-            revert_at = reverse("admin:agreements_mergelog_revert", args=[log.pk])
+            revert_at = revert_url(log)
             messages.success(
                 request,
                 format_html(
@@ -179,59 +228,28 @@ def merge_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "admin/merge/merge.html", context, status=status)
 
 
-class MergeLogAdmin(admin.ModelAdmin):
-    """Every merge, with what moved; curators revert one from here."""
-
-    list_display = ["__str__", "model", "created_at", "created_by", "reverted_at", "revert_link"]
-    list_filter = ["model"]
-    search_fields = ["survivor_label", "removed_label", "removed_slug"]
-    fields = [
-        "model",
-        "survivor_label",
-        "survivor_id",
-        "removed_label",
-        "removed_id",
-        "removed_slug",
-        "removed_data",
-        "moved",
-        "parent",
-        "created_at",
-        "created_by",
-        "reverted_at",
-        "reverted_by",
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[MergeLog]:
-        return super().get_queryset(request).select_related("created_by")
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_curator(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_curator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description=gettext_lazy("revert"))
-    def revert_link(self, log: MergeLog) -> str:
-        if log.parent_id or log.reverted_at:
-            return ""
-        url = reverse("admin:agreements_mergelog_revert", args=[log.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Revert merge"))
-
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view(partial(revert_view, self))
-        return [
-            path("<int:pk>/revert/", view, name="agreements_mergelog_revert"),
-            *super().get_urls(),
-        ]
+def merges_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
+    """The merges of this kind of record, the latest first, each with its revert."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not is_curator(request.user):
+        raise PermissionDenied
+    model = model_admin.model
+    logs = MergeLog.objects.filter(model=model._meta.label_lower, parent=None).select_related(
+        "created_by", "reverted_by"
+    )
+    try:
+        page = Paginator(logs.order_by("-pk"), 50).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404(_("There is no such page.")) from None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Merges of %(records)s") % {"records": model._meta.verbose_name_plural},
+        "opts": model._meta,
+        "page": page,
+        "rows": [(log, revert_url(log)) for log in page.object_list],
+    }
+    return TemplateResponse(request, "admin/merge/merges.html", context)
 
 
 def revert_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,7 +257,7 @@ def revert_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     if not is_curator(request.user):
         raise PermissionDenied
-    log = MergeLog.objects.filter(pk=pk).first()
+    log = MergeLog.objects.filter(pk=pk, model=model_admin.model._meta.label_lower).first()
     if log is None:
         raise Http404(_("There is no such merge."))
     status = 200
@@ -261,7 +279,7 @@ def revert_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Revert merge"),
-        "opts": MergeLog._meta,
+        "opts": model_admin.model._meta,
         "log": log,
         "nested": list(log.nested.all()),
         "moved": sorted((key, len(ids)) for key, ids in log.moved.items()),
@@ -271,12 +289,10 @@ def revert_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
 
 
 def register(site: admin.AdminSite = admin.site) -> None:
-    """The merge action on the city and partnership admins, and the list of merges."""
+    """The merge action and screens on the city and partnership admins."""
     for model in (City, Partnership):
         current = type(site.get_model_admin(model))
         if issubclass(current, MergeAdminMixin):
             continue
         site.unregister(model)
         site.register(model, type(current.__name__, (MergeAdminMixin, current), {}))
-    if not site.is_registered(MergeLog):
-        site.register(MergeLog, MergeLogAdmin)

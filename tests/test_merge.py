@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from agreements.merge_admin import revert_url
 from agreements.merging import REVIEWED, relations_to, unreviewed
 from agreements.models import (
     Agreement,
@@ -48,6 +49,7 @@ pytestmark = pytest.mark.django_db
 
 CITY_MERGE = "/admin/cities/city/merge/"
 PARTNERSHIP_MERGE = "/admin/agreements/partnership/merge/"
+CITY_MERGES = "/admin/cities/city/merges/"
 
 
 @pytest.fixture
@@ -263,17 +265,25 @@ def test_merging_a_phantom_city_moves_everything_and_reverting_restores_it(
     assert log.moved["agreements.Organization.city"] == [Organization.objects.get().pk]
     nested = MergeLog.objects.get(parent=log)
     assert nested.removed_id == phantom["twin_removed"].pk and nested.survivor_id == twin.pk
+    # The kept city's page and the list of merges lead to the revert screen.
+    revert_at = revert_url(log)
+    kept_page = curator_login.get(reverse("admin:cities_city_change", args=[brive.pk]))
+    assert revert_at in kept_page.content.decode()
+    assert "Brivela Gaillarde (FR) was merged into this record" in kept_page.content.decode()
+    changelist = curator_login.get(reverse("admin:cities_city_changelist")).content.decode()
+    assert f'href="{CITY_MERGES}"' in changelist
+    merges = curator_login.get(f"{CITY_MERGES}")
+    assert merges.status_code == 200 and revert_at in merges.content.decode()
     # Revert: the screen, then the button.
-    revert_url = reverse("admin:agreements_mergelog_revert", args=[log.pk])
-    screen = curator_login.get(revert_url)
+    screen = curator_login.get(revert_at)
     assert screen.status_code == 200 and "brivela-gaillarde" in screen.content.decode()
-    assert curator_login.post(revert_url).status_code == 302
+    assert curator_login.post(revert_at).status_code == 302
     assert same_rows(snapshot(), before)
     restored = City.objects.get(pk=ghost.pk)
     assert restored.slug == "brivela-gaillarde"
     assert restored.history.first().history_change_reason.startswith("merge reverted")
     assert MergeLog.objects.get(pk=log.pk).reverted_at is not None
-    assert curator_login.post(revert_url).status_code == 400  # not twice
+    assert curator_login.post(revert_at).status_code == 400  # not twice
 
 
 def test_a_partnership_of_the_two_cities_blocks_the_merge(curator_login: Client) -> None:
@@ -318,7 +328,7 @@ def test_merging_a_partnership_recorded_twice_and_reverting(curator_login: Clien
     assert kept.history.first().history_change_reason.startswith("merged Florence")
     log = MergeLog.objects.get()
     assert log.moved["agreements.Agreement.partnership"] == [agreement.pk]
-    curator_login.post(reverse("admin:agreements_mergelog_revert", args=[log.pk]))
+    curator_login.post(revert_url(log))
     assert same_rows(snapshot(), before)
     assert Partnership.objects.get(pk=twice.pk).slug == "twice"
 
@@ -369,7 +379,8 @@ def test_unknown_records_and_a_stranger_kept_are_refused(curator_login: Client) 
     assert curator_login.get(CITY_MERGE, {"ids": f"{one.pk},{other.pk + 50}"}).status_code == 404
     stranger = {"ids": f"{one.pk},{other.pk}", "kept": other.pk + 50}
     assert curator_login.get(CITY_MERGE, stranger).status_code == 400
-    assert curator_login.get("/admin/agreements/mergelog/12345/revert/").status_code == 404
+    assert curator_login.get(f"{CITY_MERGES}12345/revert/").status_code == 404
+    assert curator_login.get(f"{CITY_MERGES}", {"page": "abc"}).status_code == 404
 
 
 def test_only_curators_merge_or_revert(
@@ -381,9 +392,9 @@ def test_only_curators_merge_or_revert(
     curator_login.logout()
     other = CityFactory(name="Tulle")
     after = snapshot()
-    revert_url = reverse("admin:agreements_mergelog_revert", args=[log.pk])
+    revert_at = revert_url(log)
     # Anonymous: sent to the login, nothing done.
-    for url in (CITY_MERGE, PARTNERSHIP_MERGE, revert_url):
+    for url in (CITY_MERGE, PARTNERSHIP_MERGE, revert_at):
         response = client.post(url, {"ids": f"{brive.pk},{other.pk}", "merge": "1"})
         assert response.status_code == 302 and "/login/" in response["Location"]
     # An editor of both cities: no action, and forged requests are refused.
@@ -399,9 +410,10 @@ def test_only_curators_merge_or_revert(
     )
     assert client.get(CITY_MERGE, {"ids": f"{brive.pk},{other.pk}"}).status_code == 403
     assert merge_cities(client, brive, other).status_code == 403
-    assert client.get(revert_url).status_code == 403
-    assert client.post(revert_url).status_code == 403
-    assert client.get(reverse("admin:agreements_mergelog_changelist")).status_code == 403
+    assert client.get(revert_at).status_code == 403
+    assert client.post(revert_at).status_code == 403
+    assert client.get(f"{CITY_MERGES}").status_code == 403  # the list of merges
+    assert "Merges" not in changelist.content.decode()
     assert same_rows(snapshot(), after)
 
 
@@ -465,7 +477,7 @@ def test_the_public_sees_the_merge_and_its_revert_at_once_without_a_restart(
     }
     log = MergeLog.objects.get(parent=None)
     bumps.clear()
-    assert staff.post(reverse("admin:agreements_mergelog_revert", args=[log.pk])).status_code == 302
+    assert staff.post(revert_url(log)).status_code == 302
     assert len(bumps) == 1
     assert public_view() == before
 
@@ -476,14 +488,8 @@ def test_a_later_merge_of_the_same_records_must_be_reverted_first(curator_login:
     merge_cities(curator_login, first, second)
     merge_cities(curator_login, first, third)
     older, newer = MergeLog.objects.order_by("pk")
-    refused = curator_login.post(reverse("admin:agreements_mergelog_revert", args=[older.pk]))
+    refused = curator_login.post(revert_url(older))
     assert refused.status_code == 400 and "revert it first" in refused.content.decode()
-    assert (
-        curator_login.post(reverse("admin:agreements_mergelog_revert", args=[newer.pk])).status_code
-        == 302
-    )
-    assert (
-        curator_login.post(reverse("admin:agreements_mergelog_revert", args=[older.pk])).status_code
-        == 302
-    )
+    assert curator_login.post(revert_url(newer)).status_code == 302
+    assert curator_login.post(revert_url(older)).status_code == 302
     assert City.objects.filter(pk__in=[second.pk, third.pk]).count() == 2
