@@ -79,13 +79,24 @@ RECORDS: dict[str, Callable[[], Any]] = {
     "suggestions.Suggestion": lambda: apps.get_model("suggestions", "Suggestion").objects.create(
         kind="correction", object_id=1, record_label="Another city's record", proposed="x"
     ),
+    # Another city's draft call for partners (issue 14, "City staff").
+    "seeking.PartnerSearch": lambda: apps.get_model("seeking", "PartnerSearch").objects.create(
+        city=CityFactory(),
+        title="Another city's call",
+        offers="x",
+        looking_for="y",
+        contact_office="International Relations Office",
+        contact_email="international@example.org",
+        ends="2099-12-31",
+        **DRAFT,
+    ),
 }
 # Logs of the login lockout: listed and read only, no record of their own here.
 LOG_ONLY = ["axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"]
 # What a city editor may read of another city's: public reference data.
 EDITOR_READS = {"cities.City", "cities.Network", "agreements.Theme"}
 
-WATCHED_APPS = ("auth", "taggit", "cities", "agreements", "editors")
+WATCHED_APPS = ("auth", "taggit", "cities", "agreements", "editors", "seeking")
 
 
 def test_every_registered_admin_is_in_the_matrix() -> None:

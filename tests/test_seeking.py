@@ -466,3 +466,38 @@ def test_the_database_refuses_a_call_without_contact_or_ending_before_it_starts(
         make_search(florence, contact_email="", contact_url="")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_search(florence, starts=TODAY, ends=TODAY - DAY)
+
+
+# -- markup --------------------------------------------------------------------------------------
+
+
+def test_the_pages_are_valid_html(client: Any, three_calls: Any, tmp_path: Any) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    from tests.test_html_validity import VNU
+
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java is not installed: the Nu Html Checker cannot run")
+    call = three_calls["florence"]
+    call.contact_url = "https://www.example.org/international"
+    call.save()
+    paths = [LIST, LIST + "?theme=music&country=IT", call.get_absolute_url(), "/fa" + LIST]
+    files = {}
+    for number, path in enumerate(paths):
+        file = tmp_path / f"page-{number}.html"
+        file.write_bytes(client.get(path).content)
+        files[str(file)] = path
+    result = subprocess.run(  # noqa: S603 - our own files, a fixed command
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [
+        (files.get(m.get("url", "").removeprefix("file:")), m["message"]) for m in messages
+    ] == []
