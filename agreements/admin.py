@@ -16,7 +16,7 @@ from cities.admin_tools import (
     PublishableAdmin,
     country_name,
 )
-from common.widgets import PartialDateForm, PartialDateHistoryMixin
+from common.widgets import PartialDateAdmin, PartialDateForm
 from editors.admin_tools import ScopedInline
 
 from .admin_claims import ClaimInline, prefer_view
@@ -145,7 +145,7 @@ class ProjectInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(
-    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
 ):
     city_lookups = ("city_a", "city_b")
     form = PartnershipForm
@@ -224,7 +224,7 @@ class SignatoryInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(PartialDateHistoryMixin, NormalisedSearchMixin, PublishableAdmin):
+class AgreementAdmin(PartialDateAdmin, NormalisedSearchMixin, PublishableAdmin):
     city_lookups = ("partnership__city_a", "partnership__city_b")
     form = PartialDateForm
     list_display = ["title", "partnership", "kind", "status", "signed_when", "publication_state"]
@@ -255,7 +255,7 @@ class ParticipantInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
 ):
     city_lookups = ("partnership__city_a", "partnership__city_b", "place", "cities")
     form = PartialDateForm
@@ -285,7 +285,7 @@ class MeetingAdmin(
 
 @admin.register(CulturalProject)
 class CulturalProjectAdmin(
-    PartialDateHistoryMixin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
 ):
     city_lookups = ("partnership__city_a", "partnership__city_b", "cities")
     form = PartialDateForm

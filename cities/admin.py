@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from common.widgets import PartialDateForm, PartialDateHistoryMixin
+from common.widgets import PartialDateAdmin, PartialDateForm
 from editors.access import is_curator
 from editors.admin_tools import ScopedInline, visible_citations
 
@@ -114,7 +114,7 @@ class NetworkAdmin(BaseAdmin):
 
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(PartialDateHistoryMixin, NormalisedSearchMixin, PublishableAdmin):
+class NetworkMembershipAdmin(PartialDateAdmin, NormalisedSearchMixin, PublishableAdmin):
     city_lookups = ("city",)
     form = PartialDateForm
     list_display = ["city", "network", "field", "role", "since_when", "publication_state"]
@@ -137,7 +137,7 @@ class NetworkMembershipAdmin(PartialDateHistoryMixin, NormalisedSearchMixin, Pub
 
 
 @admin.register(Source)
-class SourceAdmin(PartialDateHistoryMixin, BaseAdmin):
+class SourceAdmin(PartialDateAdmin, BaseAdmin):
     editor_scoped = True
     form = PartialDateForm
     # Explicit: the citation count's GROUP BY drops the model's default ordering.

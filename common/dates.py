@@ -84,6 +84,12 @@ class PartialDateDescriptor:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+        self.owner = owner
+
+    @property
+    def short_description(self) -> Any:
+        """The column's name, where the admin shows the date read-only or in a list."""
+        return self.owner._meta.get_field(self.field).verbose_name  # type: ignore[attr-defined]
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:

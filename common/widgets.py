@@ -6,8 +6,8 @@ writes it ("1377 SH"). What is saved shows the same when the form is opened agai
 known to the year is "1998" with neither month nor day, never 1 January 1998.
 
 ``PartialDateFormMixin`` puts the field in place of the three columns of every partial date
-of a ``PartialDateModel`` form; ``PartialDateHistoryMixin`` writes the dates of an admin's
-history at their precision.
+of a ``PartialDateModel`` form; ``PartialDateAdmin`` writes the dates of an admin's history
+and read-only pages at their precision.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class PartialDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         number = {"inputmode": "numeric", "autocomplete": "off"}
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "year": forms.TextInput(attrs={**number, "size": 4, "class": "partial-date-year"}),
             "month": forms.TextInput(attrs={**number, "size": 2, "class": "partial-date-month"}),
             "day": forms.TextInput(attrs={**number, "size": 2, "class": "partial-date-day"}),
@@ -346,10 +346,38 @@ class PartialDateHistoryContext(HistoricalRecordContextHelper):
         return str(PartialDate(day, precision))
 
 
-class PartialDateHistoryMixin:
-    """For a ``SimpleHistoryAdmin`` of a model with partial dates."""
+def when(fields: Any, names: set[str]) -> Any:
+    """``fields`` of a fieldset with each partial date ``x`` as its ``x_when``."""
+    if isinstance(fields, list | tuple):
+        return type(fields)(when(field, names) for field in fields)
+    return f"{fields}_when" if fields in names else fields
+
+
+class PartialDateAdmin:
+    """For the ``SimpleHistoryAdmin`` of a model with partial dates: its history gives them
+    at their precision, and so does a page the user may only read (a city editor's view of
+    a published record), where the admin would print a year as its 1 January."""
 
     model: Any
 
     def get_historical_record_context_helper(self, request: Any, historical_record: Any) -> Any:
         return PartialDateHistoryContext(self.model, historical_record)
+
+    def read_only(self, request: Any, obj: Any) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)  # type: ignore[attr-defined]
+
+    def get_fieldsets(self, request: Any, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        if not self.read_only(request, obj):
+            return fieldsets
+        names = set(self.model.partial_date_names())
+        return [
+            (title, {**options, "fields": when(options["fields"], names)})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+        if self.read_only(request, obj):
+            readonly += [f"{name}_when" for name in self.model.partial_date_names()]
+        return readonly

@@ -308,3 +308,19 @@ def test_the_message_is_in_the_curators_language(
     response = curator_login.post(f"/{language}{url}", data)  # the admin under /it/ etc.
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_a_page_read_only_gives_the_date_at_its_precision(
+    editor_client: Any, florence: Any
+) -> None:
+    """A city editor reads a published partnership of their city without changing it: the
+    year-only date is "1998", not the 1 January the column holds."""
+    partnership = PartnershipFactory(
+        city_a=florence, established=datetime.date(1998, 1, 1), established_precision="year"
+    )
+    response = editor_client.get(admin_url(Partnership, "change", partnership.pk))
+    assert response.status_code == 200
+    html = " ".join(response.content.decode().split())
+    assert '<div class="readonly">1998</div>' in html
+    assert "Jan. 1, 1998" not in html and "January 1, 1998" not in html
+    assert "Established:" in html
