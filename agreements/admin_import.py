@@ -21,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from editors.access import is_curator
 
+from . import admin_mapping as mapping
 from .importing import PROFILES, import_partnerships
 
 MAX_UPLOAD = 10 * 1024 * 1024
 PREVIEW_ROWS = 500
+MAPPED = "mapped"  # the third choice: a file of neither profile, its columns chosen next
 
 
 class ImportForm(forms.Form):
@@ -34,7 +36,9 @@ class ImportForm(forms.Form):
         choices=[
             ("twintowns-de", _("German municipal partnerships (TwinTowns)")),
             ("wikidata", _("Wikidata pairs: item_a, item_b, optional labels, start, end")),
+            (MAPPED, _("Other file (choose the columns)")),
         ],
+        help_text=_("For a file of another layout, choose its columns in the next step."),
     )
     publish = forms.BooleanField(
         label=_("Publish the imported partnerships"),
@@ -49,11 +53,17 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(limit)d MB."), params={"limit": MAX_UPLOAD // 2**20}
             )
         try:
-            return str(upload.read().decode("utf-8-sig"))
+            text = str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise forms.ValidationError(
                 _("The file is not UTF-8 text; save it as CSV (UTF-8) and try again.")
             ) from None
+        if "\x00" in text:  # valid UTF-8, but no text file holds a NUL
+            raise forms.ValidationError(
+                _("This is a binary file, not CSV text; save it as CSV (UTF-8) and try again."),
+                code="binary",
+            )
+        return text
 
 
 def stored_path(token: str, request: HttpRequest) -> str:
@@ -80,7 +90,14 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
     }
     if request.method == "POST" and "confirm" in request.POST:
         return confirm(model_admin, request)
+    if request.method == "GET" and "report" in request.GET:
+        return mapping.download_report(request)
+    if request.method == "POST" and "mapping" in request.POST:
+        return mapping.mapping_step(context, request)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["profile"] == MAPPED:
+        name = str(getattr(request.FILES.get("file"), "name", "upload.csv"))
+        return mapping.uploaded(context, request, form, name)
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["file"]
         name = str(getattr(request.FILES.get("file"), "name", "upload.csv"))
@@ -96,7 +113,12 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
             publish=form.cleaned_data["publish"],
         )
     context["form"] = form
-    return TemplateResponse(request, "admin/agreements/partnership/import.html", context)
+    # A refused upload for the mapping is a bad request, said so on the form (the profiles'
+    # answer stays as it was).
+    status = 400 if form.errors and request.POST.get("profile") == MAPPED else 200
+    return TemplateResponse(
+        request, "admin/agreements/partnership/import.html", context, status=status
+    )
 
 
 def confirm(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
