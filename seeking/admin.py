@@ -14,6 +14,8 @@ from .models import LANGUAGE_CHOICES, REGION_CHOICES, PartnerSearch
 
 
 class PartnerSearchForm(forms.ModelForm):
+    # An address typed without a scheme is https, as in every admin form (BaseAdmin).
+    contact_url = PartnerSearch._meta.get_field("contact_url").formfield(assume_scheme="https")
     regions = forms.TypedMultipleChoiceField(
         label=_("world regions of interest"),
         choices=REGION_CHOICES,
