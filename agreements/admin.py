@@ -16,7 +16,7 @@ from cities.admin_tools import (
     PublishableAdmin,
     country_name,
 )
-from common.widgets import PartialDateAdmin, PartialDateForm
+from common.widgets import PartialDateAdmin, PartialDateForm, decade_filter
 from editors.admin_tools import ScopedInline
 
 from .admin_claims import ClaimInline, prefer_view
@@ -162,6 +162,7 @@ class PartnershipAdmin(
         "publication_state",
         "kind",
         "status",
+        decade_filter("established", _("established")),
         CountryListFilter,
         "citations__source",
         LastConfirmedListFilter,

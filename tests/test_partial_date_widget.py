@@ -324,3 +324,25 @@ def test_a_page_read_only_gives_the_date_at_its_precision(
     assert '<div class="readonly">1998</div>' in html
     assert "Jan. 1, 1998" not in html and "January 1, 1998" not in html
     assert "Established:" in html
+
+
+def test_the_partnership_list_filters_by_decade_not_by_fake_day(curator_login: Any) -> None:
+    nineties = PartnershipFactory(
+        established=datetime.date(1998, 1, 1), established_precision="year"
+    )
+    later = PartnershipFactory(established=datetime.date(2005, 5, 1), established_precision="month")
+    unknown = PartnershipFactory(established=None, established_precision="")
+    url = admin_url(Partnership, "changelist")
+    page = curator_login.get(url).content.decode()
+    assert "?established_decade=1990" in page and "1990–1999" in page
+    assert "date_hierarchy" not in page and "January 1" not in page
+
+    def listed(decade: str) -> set[int]:
+        response = curator_login.get(url, {"established_decade": decade})
+        assert response.status_code == 200
+        return {row.pk for row in response.context["cl"].result_list}
+
+    assert listed("1990") == {nineties.pk}
+    assert listed("2000") == {later.pk}
+    assert listed("none") == {unknown.pk}
+    assert listed("199") == listed("abc") == listed("٢٠٠٠") == set()
