@@ -501,3 +501,31 @@ def test_the_pages_are_valid_html(client: Any, three_calls: Any, tmp_path: Any) 
     assert [
         (files.get(m.get("url", "").removeprefix("file:")), m["message"]) for m in messages
     ] == []
+
+
+def test_a_submitted_call_waits_in_the_review_queue_and_a_curator_publishes_it_there(
+    client: Any,
+    editor: Any,
+    curator: Any,
+    florence: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client.force_login(editor)
+    client.post(
+        admin_url(PartnerSearch, "add"),
+        admin_form(florence, publication_state=PublicationState.IN_REVIEW),
+    )
+    search = PartnerSearch.objects.get()
+    assert client.get("/admin/review/").status_code == 403  # the queue is the curators'
+    client.force_login(curator)
+    queue = client.get("/admin/review/").content.decode()
+    assert "Partners for urban gardens" in queue and "editor" in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/review/",
+            {"model": "seeking.PartnerSearch", "pk": search.pk, "decision": "publish"},
+        )
+    search.refresh_from_db()
+    assert search.publication_state == PublicationState.PUBLISHED
+    client.logout()
+    assert "Partners for urban gardens" in client.get(LIST).content.decode()
