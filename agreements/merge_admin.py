@@ -181,12 +181,12 @@ def merge_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and data.get("merge"):
         try:
-            result = merge(kept, removed, request.user)
-        except MergeError as error:
-            messages.error(request, _("Nothing was merged: %(problem)s") % {"problem": error})
+            done = merge(kept, removed, request.user)
+        except MergeError as refusal:
+            messages.error(request, _("Nothing was merged: %(problem)s") % {"problem": refusal})
             status = 400
         else:
-            log: Any = result.log
+            log: Any = done.log
             revert_at = revert_url(log)
             messages.success(
                 request,

@@ -105,7 +105,7 @@ class Relation:
     key: str
     model: type[models.Model]
     field: str
-    generic: GenericForeignKey | None = None
+    generic: Any = None  # the GenericForeignKey, for a generic relation
 
     @property
     def kind(self) -> str:
@@ -119,11 +119,17 @@ class Relation:
         )
 
 
+def id_column(model: type[models.Model], name: str) -> str:
+    column: Any = model._meta.get_field(name)
+    return str(column.attname)
+
+
 def relations_to(model: type[models.Model]) -> list[Relation]:
     """Every relation to ``model``: reverse foreign keys (hidden ones too, such as a
     partnership's two cities), many-to-many relations and their through rows, and every
     generic relation of any model. Not the history tables."""
     found: list[Relation] = []
+    rel: Any
     for rel in model._meta.get_fields(include_hidden=True):
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
             continue
@@ -137,13 +143,14 @@ def relations_to(model: type[models.Model]) -> list[Relation]:
     for candidate in apps.get_models():
         if is_history(candidate):
             continue
+        private: Any
         for private in candidate._meta.private_fields:
             if isinstance(private, GenericForeignKey):
                 found.append(
                     Relation(
                         f"{candidate._meta.label}.{private.name}",
                         candidate,
-                        candidate._meta.get_field(private.fk_field).attname,
+                        id_column(candidate, private.fk_field),
                         private,
                     )
                 )
@@ -177,7 +184,7 @@ class Journal:
     steps: list[Step] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
     moved: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    nested: list[tuple[Partnership, Partnership, dict[str, Any]]] = field(default_factory=list)
+    nested: list[tuple[Any, Any, dict[str, Any]]] = field(default_factory=list)
 
     def stamp(self, row: models.Model, reason: str) -> None:
         row._change_reason = reason or self.reason  # type: ignore[attr-defined]
@@ -226,7 +233,7 @@ def group_name(relation: Relation) -> str:
 
 def unique_sets(model: type[models.Model]) -> Iterator[tuple[list[str], Q | None]]:
     """Each set of columns ``model`` keeps unique (attnames), with its condition if any."""
-    opts = model._meta
+    opts: Any = model._meta
     for constraint in opts.constraints:
         if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
             names = [opts.get_field(name).attname for name in constraint.fields]
@@ -302,7 +309,7 @@ def rows_of(relation: Relation, record: models.Model) -> models.QuerySet[Any]:
     return manager.filter(**{relation.field: record.pk}).order_by("pk")
 
 
-def merge_rows(journal: Journal, kept: models.Model, removed: models.Model) -> None:
+def merge_rows(journal: Journal, kept: Any, removed: Any) -> None:
     """Move what points at ``removed`` to ``kept`` (any model), then delete ``removed``."""
     is_city = isinstance(kept, City)
     if is_city:

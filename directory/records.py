@@ -102,7 +102,7 @@ def record_page(
 def merged_page(public: Any, slug: str) -> HttpResponse:
     """The address of a duplicate merged away leads to the record kept, when it is public
     (``agreements.merging``); else the page is not found."""
-    kept = merged_into(public.model, slug)
+    kept: Any = merged_into(public.model, slug)
     if kept is None or not public.filter(pk=kept.pk).exists():
         raise Http404("No record has this address.")
     return redirect(kept.get_absolute_url(), permanent=True)
