@@ -94,7 +94,7 @@ class PartialDateWidget(forms.MultiWidget):
                 attrs={"class": "partial-date-precision"}, choices=PRECISION_CHOICES
             ),
             "as_written": forms.TextInput(
-                attrs={"size": 12, "maxlength": 100, "class": "partial-date-written"}
+                attrs={"size": 12, "maxlength": 100, "dir": "auto", "class": "partial-date-written"}
             ),
         }
         super().__init__(widgets, attrs)

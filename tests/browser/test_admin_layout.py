@@ -68,6 +68,7 @@ def change_pages() -> list[tuple[str, str]]:
     assert source is not None
     return [
         ("partnership", change(Partnership, slug="florence-isfahan")),
+        ("partnership-fa", "/fa" + change(Partnership, slug="florence-isfahan")),
         ("agreement", change(Agreement, slug="isfahan-florence-sister-city-pact")),
         ("meeting", change(Meeting, slug="isfahan-florence-mayors-online-conversation")),
         ("project", change(CulturalProject, slug="isfahan-florence-joint-music-project")),
@@ -117,6 +118,10 @@ def test_admin_change_pages_fit_the_screen(curator_context: Any, site: str, widt
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         page.screenshot(path=str(SHOTS / f"{name}-{width}-top.png"))
+        for part in (".form-row.field-established", "#status_changes-group"):
+            if page.locator(part).count():
+                shot = SHOTS / f"{name}-{width}-{part.rsplit('.', 1)[-1].strip('#')}.png"
+                page.locator(part).first.screenshot(path=str(shot))
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         found = page.evaluate(OVERFLOWING)
         if width >= 1366 and scroll > inner:
