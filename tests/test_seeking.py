@@ -529,3 +529,12 @@ def test_a_submitted_call_waits_in_the_review_queue_and_a_curator_publishes_it_t
     assert search.publication_state == PublicationState.PUBLISHED
     client.logout()
     assert "Partners for urban gardens" in client.get(LIST).content.decode()
+
+
+def test_the_form_says_the_contact_is_an_office_never_a_private_person(
+    editor_client: Any,
+) -> None:
+    page = editor_client.get(admin_url(PartnerSearch, "add")).content.decode()
+    assert "never a private person" in page
+    # An editor is offered only the states before review, never "published".
+    assert 'value="in_review"' in page and 'value="published"' not in page
