@@ -61,6 +61,10 @@ LABELS: dict[str, Any] = {
     "status": _("Status"),
 }
 HELP: dict[str, Any] = {
+    "city_a": _("The name as the file writes it; a district in brackets stays a district."),
+    "city_b": _("The name as the file writes it; a district in brackets stays a district."),
+    "longitude_a": _("Decimal degrees."),
+    "longitude_b": _("Decimal degrees."),
     "country_a": _("A country name in English (Germany) or its ISO code (DE)."),
     "country_b": _("A country name in English (Germany) or its ISO code (DE)."),
     "latitude_a": _("Decimal degrees. Coordinates never decide between namesakes alone."),

@@ -1,0 +1,77 @@
+"""The mapping import in a browser, in Persian (right to left) and with the keyboard only: a
+curator uploads a file of neither profile, finds each select by its label, and previews the
+first rows with Enter; nothing is saved by the preview. Screenshots go to FORMS_SHOTS."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+SHOTS = Path(os.environ.get("FORMS_SHOTS", "/tmp/forms-shots"))  # noqa: S108
+FILE = (
+    "Stadt;Land;Partnerstadt;Partnerland;Jahr\n"
+    "Aachen;DE;Reims;FR;1967\n"
+    "Dresden;Deutschland;Brazzaville;Congo;1975\n"
+)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_keyboard_user_maps_and_previews_a_file_in_persian(
+    browser: Any, site: str, django_user_model: Any, tmp_path: Path
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from agreements.models import Partnership
+
+    if not Group.objects.filter(name="Curators").exists():
+        roles = importlib.import_module("editors.migrations.0002_roles")
+        roles.create_roles(apps, None)
+    user = django_user_model.objects.create_user("mapping-curator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    before = Partnership.objects.count()
+    upload = tmp_path / "partnerstaedte.csv"
+    upload.write_text(FILE, encoding="utf-8")
+
+    page.goto(f"{site}/fa/admin/agreements/partnership/import/")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.get_by_label("CSV", exact=False).set_input_files(str(upload))
+    page.get_by_label("نمایه", exact=False).select_option("mapped")
+    page.locator("input[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("select[name=map_city_a]")
+
+    # Every select is found by its label, the guess already chosen.
+    assert page.get_by_label("شهر الف: نام").input_value() == "Stadt"
+    assert page.get_by_label("شهر ب: کشور").input_value() == "Partnerland"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "mapping-fa.png"), full_page=True)
+
+    # The keyboard alone: type the source, Enter previews (the first button).
+    source = page.get_by_role("textbox", name="منبع")
+    source.focus()
+    page.keyboard.type("TwinTowns_clean.csv")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#preview table")
+    assert page.locator("#preview tbody tr").count() == 2
+    page.screenshot(path=str(SHOTS / "mapping-preview-fa.png"), full_page=True)
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner
+    assert Partnership.objects.count() == before  # the preview saved nothing
+    assert errors == []  # no script or style refused by the CSP
+    context.close()
