@@ -12,11 +12,13 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.merge_admin import revert_url
 from agreements.merging import REVIEWED, relations_to, unreviewed
 from agreements.models import (
     Agreement,
+    ConfirmationMethod,
     CulturalProject,
     Meeting,
     MergeLog,
@@ -71,7 +73,13 @@ def phantom(django_user_model: Any) -> dict[str, Any]:
     phantom.save()
     lower, higher = CityFactory(name="Lower"), CityFactory(name="Higher")
     shared = CityFactory(name="Shared")
-    moved = PartnershipFactory(city_a=phantom, city_b=lower)
+    moved = PartnershipFactory(
+        city_a=phantom,
+        city_b=lower,
+        confirmed_at=timezone.now(),
+        confirmed_how=ConfirmationMethod.CITY,
+        confirmed_city=phantom,
+    )
     moved_up = PartnershipFactory(city_a=phantom, city_b=higher)
     twin_removed = PartnershipFactory(city_a=phantom, city_b=shared)
     twin_kept = PartnershipFactory(city_a=brive, city_b=shared)
@@ -92,7 +100,8 @@ def phantom(django_user_model: Any) -> dict[str, Any]:
     CityNameFactory(city=phantom, name="Briva", language="oc")
     OtherWikidataId.objects.create(city=phantom, wikidata_id="Q3")
     network = NetworkFactory()
-    MembershipFactory(city=phantom, network=network, field="Music")
+    twin_membership = MembershipFactory(city=phantom, network=network, field="Music")
+    Citation.objects.create(source=source, record=twin_membership, excerpt="a member")
     kept_membership = MembershipFactory(city=brive, network=network, field="Music")
     MembershipFactory(city=phantom, network=network, field="Design")
     OrganizationFactory(city=phantom)
@@ -221,6 +230,7 @@ def test_merging_a_phantom_city_moves_everything_and_reverting_restores_it(
     moved = Partnership.objects.get(pk=phantom["moved"].pk)
     assert {moved.city_a_id, moved.city_b_id} == {brive.pk, phantom["moved"].city_b_id}
     assert moved.city_a_id < moved.city_b_id
+    assert moved.confirmed_city_id == brive.pk  # confirmed by the city, now under its name
     assert not Partnership.objects.filter(pk=phantom["twin_removed"].pk).exists()
     twin = phantom["twin_kept"]
     assert twin.agreements.get().signed_place_id == brive.pk
@@ -242,6 +252,8 @@ def test_merging_a_phantom_city_moves_everything_and_reverting_restores_it(
     assert City.objects.with_wikidata_id("Q1").get() == brive
     memberships = NetworkMembership.objects.filter(city=brive)
     assert sorted(memberships.values_list("field", flat=True)) == ["Design", "Music"]
+    # The same membership twice is one, with the removed one's citation.
+    assert Citation.objects.for_object(phantom["kept_membership"]).get().excerpt == "a member"
     assert Organization.objects.get().city_id == brive.pk
     assert City.objects.get(pk=phantom["district"].pk).parent_id == brive.pk
     assert list(phantom["project"].cities.all()) == [brive]
@@ -493,3 +505,30 @@ def test_a_later_merge_of_the_same_records_must_be_reverted_first(curator_login:
     assert curator_login.post(revert_url(newer)).status_code == 302
     assert curator_login.post(revert_url(older)).status_code == 302
     assert City.objects.filter(pk__in=[second.pk, third.pk]).count() == 2
+
+
+def test_identifiers_only_the_removed_city_had_pass_to_the_city_kept(curator_login: Client) -> None:
+    kept = CityFactory(name="Brive-la-Gaillarde")
+    removed = CityFactory(name="Brive", geonames_id=3029974, wikidata_id="Q193849")
+    before = snapshot()
+    assert merge_cities(curator_login, kept, removed).status_code == 302
+    kept.refresh_from_db()
+    assert (kept.geonames_id, kept.wikidata_id) == (3029974, "Q193849")
+    assert not OtherWikidataId.objects.exists()
+    curator_login.post(revert_url(MergeLog.objects.get()))
+    assert same_rows(snapshot(), before)
+
+
+def test_a_district_merged_with_its_own_city(curator_login: Client) -> None:
+    """The city kept was recorded as a district of the phantom: it is no longer part of
+    anything, and the phantom's other districts become its own."""
+    ghost = CityFactory(name="Brivela Gaillarde")
+    kept = CityFactory(name="Brive-la-Gaillarde", level=City.Level.DISTRICT, parent=ghost)
+    other = CityFactory(name="Quartier", level=City.Level.DISTRICT, parent=ghost)
+    before = snapshot()
+    assert merge_cities(curator_login, kept, ghost).status_code == 302
+    kept.refresh_from_db()
+    other.refresh_from_db()
+    assert kept.parent_id is None and other.parent_id == kept.pk
+    curator_login.post(revert_url(MergeLog.objects.get()))
+    assert same_rows(snapshot(), before)
