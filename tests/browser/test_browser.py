@@ -121,9 +121,18 @@ PAGE_TYPES = [
     "/vi/cities/hanoi/",
     "/it/networks/italian-coordination-unesco-creative-cities/",
 ]
+# Every page type in every language (issue 13: not English only). The paths above without a
+# language prefix, each under /it/, /fa/ and /vi/ too.
+PREFIXES = ("/it/", "/fa/", "/vi/")
+EVERY_LANGUAGE = PAGE_TYPES + [
+    f"{prefix}{path.removeprefix('/')}"
+    for prefix in PREFIXES
+    for path in PAGE_TYPES
+    if not path.startswith(PREFIXES) and f"{prefix}{path.removeprefix('/')}" not in PAGE_TYPES
+]
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES)
+@pytest.mark.parametrize("path", EVERY_LANGUAGE)
 def test_every_page_type_passes_axe_within_a_strict_content_security_policy(
     page: Any, site: str, path: str
 ) -> None:
