@@ -538,3 +538,15 @@ def test_the_form_says_the_contact_is_an_office_never_a_private_person(
     assert "never a private person" in page
     # An editor is offered only the states before review, never "published".
     assert 'value="in_review"' in page and 'value="published"' not in page
+
+
+def test_the_facets_follow_a_change_of_the_city_or_the_themes(
+    client: Any, three_calls: Any, music: Theme
+) -> None:
+    turin = three_calls["turin"]
+    turin.city.country = "FR"
+    turin.city.save()
+    turin.themes.add(music)
+    response = client.get(LIST)
+    assert counts(response, "country") == {"IT": 1, "IR": 1, "FR": 1}
+    assert counts(response, "theme") == {"music": 3, "heritage": 1}
