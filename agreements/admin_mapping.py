@@ -13,6 +13,7 @@ or one naming a path is refused (400), never read.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import secrets
@@ -26,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.forms.boundfield import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -201,6 +203,25 @@ def stored_path(user_pk: int | None, key: str) -> str:
     return f"imports/{user_pk}-mapped-{key}.csv"
 
 
+def forget_expired(user_pk: int | None) -> None:
+    """Delete this user's uploads and reports whose token has expired: an abandoned mapping
+    leaves no file behind for longer than its token lives."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_AGE)
+    try:
+        _folders, files = default_storage.listdir("imports")
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for name in files:
+        if not name.startswith((f"{user_pk}-mapped-", f"{user_pk}-report-")):
+            continue
+        path = f"imports/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+
+
 def uploaded(
     context: dict[str, Any], request: HttpRequest, form: forms.Form, name: str
 ) -> HttpResponse:
@@ -213,6 +234,7 @@ def uploaded(
         return TemplateResponse(
             request, "admin/agreements/partnership/import.html", context, status=400
         )
+    forget_expired(request.user.pk)
     key = secrets.token_hex(16)
     default_storage.save(stored_path(request.user.pk, key), ContentFile(upload.text.encode()))
     token = signing.dumps({"user": request.user.pk, "key": key, "name": name}, salt=SALT)

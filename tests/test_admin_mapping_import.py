@@ -42,6 +42,11 @@ MAPPING = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def known_cities() -> None:
     """The places of the file's good rows, as the gazetteer would have loaded them."""
@@ -314,6 +319,21 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client: Any) -> None:
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert client.get(URL + "?report=x").status_code == 302
     assert not Partnership.objects.exists()
+
+
+def test_an_abandoned_upload_is_deleted_once_its_token_has_expired(
+    curator_login: Any, settings: Any
+) -> None:
+    import os
+    import time
+
+    start(curator_login)
+    (abandoned,) = (settings.MEDIA_ROOT / "imports").iterdir()
+    expired = time.time() - admin_mapping.TOKEN_AGE - 60
+    os.utime(abandoned, (expired, expired))
+    start(curator_login)
+    (kept,) = (settings.MEDIA_ROOT / "imports").iterdir()
+    assert kept != abandoned
 
 
 # -- In the four languages ----------------------------------------------------------------------
