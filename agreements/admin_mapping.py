@@ -13,6 +13,7 @@ or one naming a path is refused (400), never read.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import re
@@ -33,7 +34,16 @@ from django.utils.translation import gettext_lazy as _
 
 from editors.access import is_curator
 
-from .importing import MAPPABLE, REQUIRED, ImportReport, import_partnerships, mapped_profile
+from .importing import (
+    MAPPABLE,
+    REQUIRED,
+    ImportReport,
+    Profile,
+    Row,
+    RowRejected,
+    import_partnerships,
+    mapped_profile,
+)
 
 TEMPLATE = "admin/agreements/partnership/import_mapped.html"
 SALT = "agreements.admin_mapping.upload"
@@ -357,6 +367,20 @@ def stored_upload(request: HttpRequest) -> tuple[str, str, str]:
     return text, path, str(signed.get("name", "upload.csv"))
 
 
+def every_row_reported(profile: Profile) -> Profile:
+    """``profile`` rejecting a row whose value cannot be (1998-13, 1998-02-30: ``ValueError``
+    from the date) instead of failing the whole import: every row accounted for."""
+    read = profile.reader
+
+    def reader(raw: dict[str, str], number_: int) -> Row:
+        try:
+            return read(raw, number_)
+        except (ValueError, OverflowError) as error:
+            raise RowRejected(f"unreadable value: {error}") from None
+
+    return dataclasses.replace(profile, reader=reader)
+
+
 def mapping_step(context: dict[str, Any], request: HttpRequest) -> HttpResponse:
     """Steps 2 to 4: the mapping sent back, previewed (``step=preview``) or imported."""
     try:
@@ -372,11 +396,13 @@ def mapping_step(context: dict[str, Any], request: HttpRequest) -> HttpResponse:
     rows = sum(1 for _ in csv.reader(io.StringIO(text))) - 1
     if not form.is_valid():
         return render(context, request, form, token, name, status=400, rows=rows)
-    profile = mapped_profile(
-        form.mapping(),
-        form.cleaned_data["source_title"],
-        form.cleaned_data["publisher"],
-        form.cleaned_data["url"],
+    profile = every_row_reported(
+        mapped_profile(
+            form.mapping(),
+            form.cleaned_data["source_title"],
+            form.cleaned_data["publisher"],
+            form.cleaned_data["url"],
+        )
     )
     if request.POST.get("step") != "import":
         head = Upload.head(text, PREVIEW_ROWS)

@@ -206,6 +206,20 @@ def test_commas_tabs_and_a_byte_order_mark_are_read_alike(curator_login: Any, te
     assert chosen.context["rows"] == 6
 
 
+@pytest.mark.usefixtures("known_cities")
+def test_an_impossible_date_rejects_its_row_not_the_file(curator_login: Any) -> None:
+    text = FILE.replace("Berlin;DE;Paris;France;1987", "Berlin;DE;Paris;France;1987-13")
+    token = start(curator_login, text).context["token"]
+    preview = step(curator_login, token, "preview", **MAPPING)
+    assert preview.status_code == 200
+    done = step(curator_login, token, "import", **MAPPING)
+    assert done.status_code == 200
+    outcomes = {o.row: o for o in done.context["report"].outcomes}
+    assert len(outcomes) == 6
+    assert outcomes[4].reason == "unreadable value: month must be in 1..12"
+    assert outcomes[2].result == "imported"
+
+
 # -- Bad files and bad forms ------------------------------------------------------------------
 
 
