@@ -10,6 +10,7 @@ partnerships) gets the action here, by registering a subclass of its admin.
 
 from __future__ import annotations
 
+import datetime
 from functools import partial
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.http import (
 )
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -138,6 +140,10 @@ def shown_value(record: models.Model, column: Any) -> str:
         return "—"
     if column.choices:
         return str(getattr(record, f"get_{column.name}_display")())
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

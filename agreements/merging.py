@@ -180,6 +180,7 @@ class Journal:
 
     reason: str
     user: Any = None
+    within: str = ""
     entries: list[dict[str, Any]] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     blockers: list[str] = field(default_factory=list)
@@ -192,6 +193,8 @@ class Journal:
             row._history_user = self.user  # type: ignore[attr-defined]
 
     def tell(self, group: str, action: str, row: models.Model) -> None:
+        if self.within:  # a step of a partnership merged on the way
+            group = f"{self.within} › {group}"
         self.steps.append(Step(group, action, str(row)))
 
     def update(self, row: models.Model, reason: str = "", **values: Any) -> None:
@@ -225,7 +228,13 @@ def group_name(relation: Relation) -> str:
                 return str(owner._meta.verbose_name_plural)  # type: ignore[union-attr]
     if relation.key == "cities.City.parent":
         return _("districts")
-    return str(model._meta.verbose_name_plural)
+    plural = str(model._meta.verbose_name_plural)
+    if relation.generic is not None:
+        return plural
+    column: Any = model._meta.get_field(relation.key.rsplit(".", 1)[1])
+    if column.name in ("city", "partnership"):  # what the row belongs to: the plain name
+        return plural
+    return f"{plural} ({column.verbose_name})"  # meetings (place), agreements (signed at)
 
 
 # -- finding a row's twin ------------------------------------------------------------------------
@@ -368,7 +377,9 @@ def move_partnerships(journal: Journal, kept: City, removed: City) -> None:
         )
         if twin is not None:
             journal.tell(group, "merged", partnership)
+            journal.within, outer = str(partnership), journal.within
             merge_rows(journal, twin, partnership)
+            journal.within = outer
             continue
         confirmed = partnership.confirmed_city_id
         journal.tell(group, "moved", partnership)
