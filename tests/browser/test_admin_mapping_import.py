@@ -1,6 +1,7 @@
-"""The mapping import in a browser, in Persian (right to left) and with the keyboard only: a
-curator uploads a file of neither profile, finds each select by its label, and previews the
-first rows with Enter; nothing is saved by the preview. Screenshots go to FORMS_SHOTS."""
+"""The mapping import in a browser, in Persian (right to left) and in English on a phone, with
+the keyboard only: a curator uploads a file of neither profile, finds each select by its
+label, and previews the first rows with Enter; nothing is saved by the preview, and the page
+does not scroll sideways. Screenshots go to FORMS_SHOTS."""
 
 from __future__ import annotations
 
@@ -21,9 +22,18 @@ FILE = (
 )
 
 
+# The labels a person reads, in the page's language: profile, city A's name, city B's
+# country, source.
+LABELS = {
+    "fa": ("نمایه", "شهر الف: نام", "شهر ب: کشور", "منبع"),
+    "en": ("Profile", "City A: name", "City B: country", "Source"),
+}
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_keyboard_user_maps_and_previews_a_file_in_persian(
-    browser: Any, site: str, django_user_model: Any, tmp_path: Path
+@pytest.mark.parametrize(("language", "width"), [("fa", 1366), ("en", 390)])
+def test_a_keyboard_user_maps_and_previews_a_file(
+    browser: Any, site: str, django_user_model: Any, tmp_path: Path, language: str, width: int
 ) -> None:
     from django.contrib.auth.models import Group
 
@@ -36,7 +46,7 @@ def test_a_keyboard_user_maps_and_previews_a_file_in_persian(
     user.groups.add(Group.objects.get(name="Curators"))
     client = Client()
     client.force_login(user)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
+    context = browser.new_context(viewport={"width": width, "height": 900})
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
     )
@@ -48,28 +58,30 @@ def test_a_keyboard_user_maps_and_previews_a_file_in_persian(
     upload = tmp_path / "partnerstaedte.csv"
     upload.write_text(FILE, encoding="utf-8")
 
-    page.goto(f"{site}/fa/admin/agreements/partnership/import/")
-    assert page.get_attribute("html", "dir") == "rtl"
+    profile, city_a, country_b, source_label = LABELS[language]
+    prefix = "" if language == "en" else f"/{language}"
+    page.goto(f"{site}{prefix}/admin/agreements/partnership/import/")
+    assert page.get_attribute("html", "dir") == ("rtl" if language == "fa" else "ltr")
     page.get_by_label("CSV", exact=False).set_input_files(str(upload))
-    page.get_by_label("نمایه", exact=False).select_option("mapped")
+    page.get_by_label(profile, exact=False).select_option("mapped")
     page.locator("input[type=submit]").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("select[name=map_city_a]")
 
     # Every select is found by its label, the guess already chosen.
-    assert page.get_by_label("شهر الف: نام").input_value() == "Stadt"
-    assert page.get_by_label("شهر ب: کشور").input_value() == "Partnerland"
+    assert page.get_by_label(city_a).input_value() == "Stadt"
+    assert page.get_by_label(country_b).input_value() == "Partnerland"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "mapping-fa.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"mapping-{language}-{width}.png"), full_page=True)
 
     # The keyboard alone: type the source, Enter previews (the first button).
-    source = page.get_by_role("textbox", name="منبع")
+    source = page.get_by_role("textbox", name=source_label)
     source.focus()
     page.keyboard.type("TwinTowns_clean.csv")
     page.keyboard.press("Enter")
     page.wait_for_selector("#preview table")
     assert page.locator("#preview tbody tr").count() == 2
-    page.screenshot(path=str(SHOTS / "mapping-preview-fa.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"mapping-preview-{language}-{width}.png"), full_page=True)
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner
     assert Partnership.objects.count() == before  # the preview saved nothing
