@@ -63,8 +63,8 @@ OVERFLOWING = """(wide) => {
 
 
 def change_pages() -> list[tuple[str, str]]:
-    from agreements.models import Agreement, CulturalProject, Meeting, Partnership
-    from cities.models import City, Source
+    from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person
+    from cities.models import City, NetworkMembership, Source
 
     def change(model: Any, **lookup: Any) -> str:
         record = model.objects.get(**lookup)
@@ -72,7 +72,8 @@ def change_pages() -> list[tuple[str, str]]:
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
 
     source = Source.objects.order_by("pk").first()
-    assert source is not None
+    membership = NetworkMembership.objects.order_by("pk").first()
+    assert source is not None and membership is not None
     return [
         ("partnership", change(Partnership, slug="florence-isfahan")),
         ("partnership-fa", "/fa" + change(Partnership, slug="florence-isfahan")),
@@ -81,6 +82,8 @@ def change_pages() -> list[tuple[str, str]]:
         ("project", change(CulturalProject, slug="isfahan-florence-joint-music-project")),
         ("city", change(City, slug="florence")),
         ("source", change(Source, pk=source.pk)),
+        ("person", change(Person, slug="iman-hojjati")),  # positions: since, until
+        ("membership", change(NetworkMembership, pk=membership.pk)),
         ("partnership-list", reverse("admin:agreements_partnership_changelist")),
         ("meeting-list", reverse("admin:agreements_meeting_changelist")),
         ("source-list", reverse("admin:cities_source_changelist")),
