@@ -155,9 +155,13 @@ class Upload:
     def __init__(self, text: str) -> None:
         text = text.lstrip("\ufeff")
         first = text.split("\n", 1)[0].rstrip("\r")
+        stated = re.fullmatch(r"sep=(.)", first)  # Excel's line naming the delimiter
+        if stated:
+            text = text.split("\n", 1)[1] if "\n" in text else ""
+            first = text.split("\n", 1)[0].rstrip("\r")
         if not text.strip():
             raise forms.ValidationError(_("The file is empty."), code="empty")
-        delimiter = max(DELIMITERS, key=first.count)
+        delimiter = stated.group(1) if stated else max(DELIMITERS, key=first.count)
         try:
             records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
         except csv.Error as error:

@@ -193,8 +193,9 @@ def test_unticked_publish_imports_drafts_the_public_does_not_see(curator_login: 
         FILE.replace(";", ","),
         FILE.replace(";", "\t"),
         "\ufeff" + FILE,  # Excel's UTF-8 with a byte-order mark
+        "\ufeffsep=;\r\n" + FILE.replace("\n", "\r\n"),  # and its line naming the delimiter
     ],
-    ids=["comma", "tab", "bom"],
+    ids=["comma", "tab", "bom", "excel-sep"],
 )
 def test_commas_tabs_and_a_byte_order_mark_are_read_alike(curator_login: Any, text: str) -> None:
     chosen = start(curator_login, text.encode())
