@@ -21,6 +21,7 @@ from editors.admin_tools import ScopedInline
 
 from .admin_claims import ClaimInline, prefer_view
 from .admin_import import import_view, may_import
+from .admin_translations import TranslatedFieldsAdmin
 from .confirming import LastConfirmedListFilter, confirm_view
 from .forms import PartnershipForm, themes_formfield
 from .models import (
@@ -145,7 +146,11 @@ class ProjectInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(
-    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    TranslatedFieldsAdmin,
+    PartialDateAdmin,
+    CuratedThemesAdmin,
+    NormalisedSearchMixin,
+    PublishableAdmin,
 ):
     city_lookups = ("city_a", "city_b")
     form = PartnershipForm
@@ -225,7 +230,9 @@ class SignatoryInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(PartialDateAdmin, NormalisedSearchMixin, PublishableAdmin):
+class AgreementAdmin(
+    TranslatedFieldsAdmin, PartialDateAdmin, NormalisedSearchMixin, PublishableAdmin
+):
     city_lookups = ("partnership__city_a", "partnership__city_b")
     form = PartialDateForm
     list_display = ["title", "partnership", "kind", "status", "signed_when", "publication_state"]
@@ -256,7 +263,11 @@ class ParticipantInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(
-    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    TranslatedFieldsAdmin,
+    PartialDateAdmin,
+    CuratedThemesAdmin,
+    NormalisedSearchMixin,
+    PublishableAdmin,
 ):
     city_lookups = ("partnership__city_a", "partnership__city_b", "place", "cities")
     form = PartialDateForm
@@ -286,7 +297,11 @@ class MeetingAdmin(
 
 @admin.register(CulturalProject)
 class CulturalProjectAdmin(
-    PartialDateAdmin, CuratedThemesAdmin, NormalisedSearchMixin, PublishableAdmin
+    TranslatedFieldsAdmin,
+    PartialDateAdmin,
+    CuratedThemesAdmin,
+    NormalisedSearchMixin,
+    PublishableAdmin,
 ):
     city_lookups = ("partnership__city_a", "partnership__city_b", "cities")
     form = PartialDateForm

@@ -1,0 +1,51 @@
+"""The translations of a record's texts in its admin: a collapsed fieldset per language,
+each field written in its language's direction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import get_language_info
+
+from common.translations import LANGUAGE_NAMES, TRANSLATION_LANGUAGES
+
+
+class TranslatedFieldsAdmin:
+    """For a ``TranslatableRecord``'s admin: its ``translated_fields`` in each translation
+    language, a fieldset per language before the last (publication) fieldset."""
+
+    model: type[models.Model]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = list(super().get_fieldsets(request, obj))  # type: ignore[misc]
+        fields = getattr(self.model, "translated_fields", ())
+        if not fields:
+            return fieldsets
+        translations = [
+            (
+                LANGUAGE_NAMES[language],
+                {
+                    "fields": [f"{field}_{language}" for field in fields],
+                    "classes": ["collapse"],
+                },
+            )
+            for language in TRANSLATION_LANGUAGES
+        ]
+        return [*fieldsets[:-1], *translations, *fieldsets[-1:]]
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        base, _, language = db_field.name.rpartition("_")
+        if (
+            formfield is not None
+            and language in TRANSLATION_LANGUAGES
+            and base in getattr(self.model, "translated_fields", ())
+        ):
+            direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
+            formfield.widget.attrs.update(lang=language, dir=direction)
+        return formfield
