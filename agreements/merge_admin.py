@@ -164,6 +164,7 @@ ACTIONS = {
     "merged": gettext_lazy("is the same as one of the record kept: merged into it"),
     "created": gettext_lazy("added to the record kept"),
     "updated": gettext_lazy("updated"),
+    "renamed": gettext_lazy("a new address; the old one leads to it"),
 }
 
 
@@ -287,7 +288,12 @@ def revert_view(model_admin: Any, request: HttpRequest, pk: int) -> HttpResponse
         "title": _("Revert merge"),
         "opts": model_admin.model._meta,
         "log": log,
-        "nested": list(log.nested.all()),
+        "nested": [
+            record for record in log.nested.all() if record.removed_id != record.survivor_id
+        ],
+        "readdressed": [
+            record for record in log.nested.all() if record.removed_id == record.survivor_id
+        ],
         "moved": sorted((key, len(ids)) for key, ids in log.moved.items()),
         "blocker": revert_blocker(log),
     }

@@ -71,6 +71,7 @@ REVIEWED: dict[str, str] = {
     "suggestions.Suggestion_cities.city": "move",
     "suggestions.Suggestion.cities": "through",
     "seeking.PartnerSearch.city": "move",  # a city's call for partners
+    "agreements.UnmatchedPlace.city": "move",  # an imported place matched to the city
     # to a partnership
     "agreements.PartnershipFacet.record": "derived",
     "agreements.StatusChange.partnership": "move",
@@ -383,6 +384,7 @@ def move_partnerships(journal: Journal, kept: City, removed: City) -> None:
             continue
         confirmed = partnership.confirmed_city_id
         journal.tell(group, "moved", partnership)
+        made = partnership.slug == partnership.make_slug()  # not a slug a curator chose
         journal.update(
             partnership,
             city_a_id=low,
@@ -390,6 +392,20 @@ def move_partnerships(journal: Journal, kept: City, removed: City) -> None:
             confirmed_city_id=kept.pk if confirmed == removed.pk else confirmed,
         )
         journal.moved["agreements.Partnership.city"].append(partnership.pk)
+        if made:
+            readdress(journal, partnership)
+
+
+def readdress(journal: Journal, partnership: Partnership) -> None:
+    """A partnership's address made from the removed city's slug is made again from the kept
+    city's ("brivela-gaillarde-tulle" becomes "brive-la-gaillarde-tulle"); the old address
+    leads to the new one (a log of its own under the merge's, like a partnership merged)."""
+    old, new = partnership.slug, partnership.make_slug()
+    if new == old or Partnership.objects.filter(slug=new).exists():
+        return
+    journal.update(partnership, slug=new)
+    journal.nested.append((partnership, partnership, {"id": partnership.pk, "slug": old}))
+    journal.steps.append(Step(_("addresses"), "renamed", f"{old} → {new}"))
 
 
 def name_and_ids(journal: Journal, kept: City, removed: City) -> None:

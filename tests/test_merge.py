@@ -231,6 +231,9 @@ def test_merging_a_phantom_city_moves_everything_and_reverting_restores_it(
     assert {moved.city_a_id, moved.city_b_id} == {brive.pk, phantom["moved"].city_b_id}
     assert moved.city_a_id < moved.city_b_id
     assert moved.confirmed_city_id == brive.pk  # confirmed by the city, now under its name
+    # Its address was made from the phantom's slug: it is made again, the old one redirects.
+    assert moved.slug == f"brive-la-gaillarde-{phantom['moved'].city_b.slug}"
+    assert MergeLog.objects.filter(removed_slug=phantom["moved"].slug, survivor_id=moved.pk)
     assert not Partnership.objects.filter(pk=phantom["twin_removed"].pk).exists()
     twin = phantom["twin_kept"]
     assert twin.agreements.get().signed_place_id == brive.pk
@@ -275,7 +278,7 @@ def test_merging_a_phantom_city_moves_everything_and_reverting_restores_it(
     )
     assert log.removed_data["name"] == "Brivela Gaillarde"
     assert log.moved["agreements.Organization.city"] == [Organization.objects.get().pk]
-    nested = MergeLog.objects.get(parent=log)
+    nested = MergeLog.objects.get(parent=log, removed_id=phantom["twin_removed"].pk)
     assert nested.removed_id == phantom["twin_removed"].pk and nested.survivor_id == twin.pk
     # The kept city's page and the list of merges lead to the revert screen.
     revert_at = revert_url(log)
@@ -447,14 +450,16 @@ def test_the_public_sees_the_merge_and_its_revert_at_once_without_a_restart(
     ghost = CityFactory(name="Brivela Gaillarde", slug="brivela-gaillarde", country="FR")
     lower = CityFactory(name="Lower", country="DE")
     shared = CityFactory(name="Shared", country="DE")
-    PartnershipFactory(city_a=ghost, city_b=lower)
+    moved = PartnershipFactory(city_a=ghost, city_b=lower)
     twin = PartnershipFactory(city_a=ghost, city_b=shared)
     PartnershipFactory(city_a=brive, city_b=shared)
 
     def public_view() -> dict[str, Any]:
         ghost_page = client.get("/cities/brivela-gaillarde/")
         twin_page = client.get(f"/partnerships/{twin.slug}/")
+        moved_page = client.get(f"/partnerships/{moved.slug}/")
         return {
+            "moved page": (moved_page.status_code, moved_page.get("Location")),
             "phantom page": (ghost_page.status_code, ghost_page.get("Location")),
             "twin page": (twin_page.status_code, twin_page.get("Location")),
             "Brive lists Lower": "Lower"
@@ -466,6 +471,7 @@ def test_the_public_sees_the_merge_and_its_revert_at_once_without_a_restart(
 
     before = public_view()
     assert before == {
+        "moved page": (200, None),
         "phantom page": (200, None),
         "twin page": (200, None),
         "Brive lists Lower": False,
@@ -480,6 +486,7 @@ def test_the_public_sees_the_merge_and_its_revert_at_once_without_a_restart(
     assert len(bumps) == 1  # one public change for the whole merge
     kept_twin = Partnership.objects.get(city_b=shared)
     assert public_view() == {
+        "moved page": (301, f"/partnerships/brive-la-gaillarde-{lower.slug}/"),
         "phantom page": (301, "/cities/brive-la-gaillarde/"),
         "twin page": (301, f"/partnerships/{kept_twin.slug}/"),
         "Brive lists Lower": True,
@@ -499,7 +506,7 @@ def test_a_later_merge_of_the_same_records_must_be_reverted_first(curator_login:
     PartnershipFactory(city_a=second, city_b=CityFactory())
     merge_cities(curator_login, first, second)
     merge_cities(curator_login, first, third)
-    older, newer = MergeLog.objects.order_by("pk")
+    older, newer = MergeLog.objects.filter(parent=None).order_by("pk")
     refused = curator_login.post(revert_url(older))
     assert refused.status_code == 400 and "revert it first" in refused.content.decode()
     assert curator_login.post(revert_url(newer)).status_code == 302
