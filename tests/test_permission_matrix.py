@@ -18,7 +18,6 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from taggit.models import Tag
 
 from agreements.models import Theme
 from cities.models import Citation
@@ -58,7 +57,6 @@ def a_user() -> Any:
 RECORDS: dict[str, Callable[[], Any]] = {
     "auth.Group": lambda: Group.objects.create(name="Volunteers"),
     "auth.User": a_user,
-    "taggit.Tag": lambda: Tag.objects.create(name="loose tag", slug="loose-tag"),
     "cities.City": CityFactory,
     "cities.Network": NetworkFactory,
     "cities.NetworkMembership": lambda: MembershipFactory(**DRAFT),
