@@ -42,7 +42,7 @@ class ThemeSelect(AutocompleteSelectMultiple):
         keys = []
         for item in value:
             try:
-                keys.append(str(Theme._meta.pk.to_python(item)))  # type: ignore[union-attr]
+                keys.append(str(Theme._meta.pk.to_python(item)))
             except ValidationError:
                 continue
         return super().optgroups(name, keys, attr)

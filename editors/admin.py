@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -93,3 +94,22 @@ def sections_for_the_work(request: HttpRequest, app_label: str | None = None) ->
 
 
 admin.site.get_app_list = sections_for_the_work  # type: ignore[method-assign]
+
+
+# -- The curators' desks are pages of the admin site (admin:review-queue, admin:deleted-records)
+
+
+site_urls = admin.site.get_urls
+
+
+def urls_with_the_desks() -> list[URLPattern]:
+    from . import views
+
+    return [
+        path("review/", admin.site.admin_view(views.review_queue), name="review-queue"),
+        path("deleted/", admin.site.admin_view(views.deleted_records), name="deleted-records"),
+        *site_urls(),
+    ]
+
+
+admin.site.get_urls = urls_with_the_desks  # type: ignore[method-assign]

@@ -122,7 +122,7 @@ def decide(request: HttpRequest) -> HttpResponse:
             )
             % {"record": record},
         )
-    return HttpResponseRedirect(reverse("admin-review-queue"))
+    return HttpResponseRedirect(reverse("admin:review-queue"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,7 +161,7 @@ def restore(request: HttpRequest) -> HttpResponse:
     ).first()
     if deletion is None or model._default_manager.filter(pk=deletion.id).exists():
         messages.error(request, _("This record is not deleted, or was restored already."))
-        return HttpResponseRedirect(reverse("admin-deleted-records"))
+        return HttpResponseRedirect(reverse("admin:deleted-records"))
     try:
         with transaction.atomic():
             record = deletion.instance
@@ -175,7 +175,7 @@ def restore(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.success(request, _("Restored: %(record)s") % {"record": record})
-    return HttpResponseRedirect(reverse("admin-deleted-records"))
+    return HttpResponseRedirect(reverse("admin:deleted-records"))
 
 
 def restore_attached(record: models.Model, when: datetime.datetime) -> None:

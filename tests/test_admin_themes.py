@@ -119,3 +119,19 @@ def test_the_index_names_its_sections_for_the_work(curator_client: Any) -> None:
     assert reverse("admin:agreements_theme_changelist") in html
     assert curator_client.get("/admin/taggit/tag/").status_code == 404
     assert "Access administration" in curator_client.get("/admin/axes/").content.decode()
+
+
+def test_the_curators_desks_are_pages_of_the_admin_site(curator_client: Any) -> None:
+    """The review queue and the deleted records are in the admin's own URLs, linked from
+    its index, styled as its pages."""
+    index = curator_client.get(reverse("admin:index")).content.decode()
+    for name, address in (
+        ("review-queue", "/admin/review/"),
+        ("deleted-records", "/admin/deleted/"),
+    ):
+        assert reverse(f"admin:{name}") == address
+        assert f'href="{address}"' in index
+        page = curator_client.get(address)
+        assert page.status_code == 200
+        assert 'id="site-name"' in page.content.decode()  # the admin's header
+    assert reverse("admin:review-queue").startswith(reverse("admin:index"))

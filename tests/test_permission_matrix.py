@@ -307,7 +307,7 @@ def test_autocomplete_offers_an_editor_no_other_citys_draft(
         assert str(hidden.pk) not in ids, (label, field)
 
 
-@pytest.mark.parametrize("name", ["admin-review-queue", "admin-deleted-records"])
+@pytest.mark.parametrize("name", ["admin:review-queue", "admin:deleted-records"])
 def test_the_curators_desks_are_closed_to_editors(
     name: str, editor: Any, curator: Any, client: Client
 ) -> None:

@@ -211,13 +211,13 @@ def test_curators_review_what_editors_submit(
         admin_url(Partnership, "changelist"),
         {"action": "submit_for_review", "_selected_action": [draft.pk]},
     )
-    assert editor_client.get(reverse("admin-review-queue")).status_code == 403
+    assert editor_client.get(reverse("admin:review-queue")).status_code == 403
     client.force_login(curator)
-    queue = client.get(reverse("admin-review-queue"))
+    queue = client.get(reverse("admin:review-queue"))
     html = queue.content.decode()
     assert str(draft) in html and "editor" in html  # who submitted it
     client.post(
-        reverse("admin-review-queue"),
+        reverse("admin:review-queue"),
         {"model": "agreements.Partnership", "pk": draft.pk, "decision": "publish"},
     )
     draft.refresh_from_db()
@@ -257,11 +257,11 @@ def test_a_deleted_record_can_be_restored_with_its_sources(curator_login: Any) -
     pk = partnership.pk
     response = curator_login.post(admin_url(Partnership, "delete", pk), {"post": "yes"})
     assert response.status_code == 302 and not Partnership.objects.filter(pk=pk).exists()
-    listing = curator_login.get(reverse("admin-deleted-records")).content.decode()
+    listing = curator_login.get(reverse("admin:deleted-records")).content.decode()
     assert str(partnership) in listing
     deletion = Partnership.history.get(id=pk, history_type="-")
     curator_login.post(
-        reverse("admin-deleted-records"),
+        reverse("admin:deleted-records"),
         {"model": "agreements.Partnership", "history_id": deletion.history_id},
     )
     restored = Partnership.objects.get(pk=pk)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from common.overload import expensive
 from directory import overview, pages
 from directory.sitemaps import SITEMAPS
-from editors import views as editors
 from publishing.page_cache import QuerySpec, public_page
 
 from . import views
@@ -48,12 +47,6 @@ urlpatterns += i18n_patterns(
     path("", include("directory.urls")),
     path("", include("suggestions.urls")),
     path("", include("seeking.urls")),
-    path("admin/review/", admin.site.admin_view(editors.review_queue), name="admin-review-queue"),
-    path(
-        "admin/deleted/",
-        admin.site.admin_view(editors.deleted_records),
-        name="admin-deleted-records",
-    ),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
