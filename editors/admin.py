@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -102,7 +102,7 @@ admin.site.get_app_list = sections_for_the_work  # type: ignore[method-assign]
 site_urls = admin.site.get_urls
 
 
-def urls_with_the_desks() -> list[URLPattern]:
+def urls_with_the_desks() -> list[URLResolver | URLPattern]:
     from . import views
 
     return [
