@@ -10,7 +10,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import get_language_info
 
-from common.translations import LANGUAGE_NAMES, TRANSLATION_LANGUAGES
+from common.translations import LANGUAGE_NAMES, ORIGINAL_LANGUAGE, TRANSLATION_LANGUAGES
 
 
 class TranslatedFieldsAdmin:
@@ -40,11 +40,15 @@ class TranslatedFieldsAdmin:
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        translated = getattr(self.model, "translated_fields", ())
+        if formfield is not None and db_field.name in translated:
+            # The original is English, left to right on a Persian admin page too.
+            formfield.widget.attrs.update(lang=ORIGINAL_LANGUAGE, dir="ltr")
         base, _, language = db_field.name.rpartition("_")
         if (
             formfield is not None
             and language in TRANSLATION_LANGUAGES
-            and base in getattr(self.model, "translated_fields", ())
+            and base in translated
         ):
             direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
             formfield.widget.attrs.update(lang=language, dir=direction)
