@@ -25,6 +25,7 @@ The preview runs the same merge and rolls it back, so it shows exactly what woul
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,6 +126,7 @@ def id_column(model: type[models.Model], name: str) -> str:
     return str(column.attname)
 
 
+@functools.cache  # the models do not change once loaded
 def relations_to(model: type[models.Model]) -> list[Relation]:
     """Every relation to ``model``: reverse foreign keys (hidden ones too, such as a
     partnership's two cities), many-to-many relations and their through rows, and every
@@ -384,28 +386,29 @@ def move_partnerships(journal: Journal, kept: City, removed: City) -> None:
             continue
         confirmed = partnership.confirmed_city_id
         journal.tell(group, "moved", partnership)
-        made = partnership.slug == partnership.make_slug()  # not a slug a curator chose
-        journal.update(
-            partnership,
-            city_a_id=low,
-            city_b_id=high,
-            confirmed_city_id=kept.pk if confirmed == removed.pk else confirmed,
-        )
+        values = {
+            "city_a_id": low,
+            "city_b_id": high,
+            "confirmed_city_id": kept.pk if confirmed == removed.pk else confirmed,
+        }
+        old = partnership.slug
+        if old == partnership.make_slug():  # not a slug a curator chose: made again
+            values |= readdress(journal, partnership, low, high)
+        journal.update(partnership, **values)
         journal.moved["agreements.Partnership.city"].append(partnership.pk)
-        if made:
-            readdress(journal, partnership)
 
 
-def readdress(journal: Journal, partnership: Partnership) -> None:
+def readdress(journal: Journal, partnership: Partnership, low: int, high: int) -> dict[str, str]:
     """A partnership's address made from the removed city's slug is made again from the kept
     city's ("brivela-gaillarde-tulle" becomes "brive-la-gaillarde-tulle"); the old address
     leads to the new one (a log of its own under the merge's, like a partnership merged)."""
-    old, new = partnership.slug, partnership.make_slug()
+    old = partnership.slug
+    new = Partnership(city_a_id=low, city_b_id=high, kind=partnership.kind).make_slug()
     if new == old or Partnership.objects.filter(slug=new).exists():
-        return
-    journal.update(partnership, slug=new)
+        return {}
     journal.nested.append((partnership, partnership, {"id": partnership.pk, "slug": old}))
     journal.steps.append(Step(_("addresses"), "renamed", f"{old} → {new}"))
+    return {"slug": new}
 
 
 def name_and_ids(journal: Journal, kept: City, removed: City) -> None:
