@@ -127,7 +127,7 @@ def id_column(model: type[models.Model], name: str) -> str:
 
 
 @functools.cache  # the models do not change once loaded
-def relations_to(model: type[models.Model]) -> list[Relation]:
+def relations_to(model: Any) -> list[Relation]:
     """Every relation to ``model``: reverse foreign keys (hidden ones too, such as a
     partnership's two cities), many-to-many relations and their through rows, and every
     generic relation of any model. Not the history tables."""
@@ -326,7 +326,7 @@ def merge_rows(journal: Journal, kept: Any, removed: Any) -> None:
     is_city = isinstance(kept, City)
     if is_city:
         before_city_merge(journal, kept, removed)
-    for relation in relations_to(type(kept)):
+    for relation in relations_to(kept.__class__):
         kind = relation.kind
         if kind in ("derived", "through") or not relation.concrete:
             continue
@@ -386,7 +386,7 @@ def move_partnerships(journal: Journal, kept: City, removed: City) -> None:
             continue
         confirmed = partnership.confirmed_city_id
         journal.tell(group, "moved", partnership)
-        values = {
+        values: dict[str, Any] = {
             "city_a_id": low,
             "city_b_id": high,
             "confirmed_city_id": kept.pk if confirmed == removed.pk else confirmed,
