@@ -328,3 +328,5 @@ class CulturalProjectAdmin(
 from . import merge_admin  # noqa: E402 - the merge action on these admins and the cities'
 
 merge_admin.register()
+
+from . import admin_unmatched  # noqa: E402, F401 - the unmatched places queue (curators)

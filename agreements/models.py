@@ -1287,3 +1287,6 @@ class MergeLog(models.Model):
 
 # What each source states about a partnership: its own module, beside its logic (issue 12).
 from .claims import Claim, ClaimField  # noqa: E402, F401
+
+# The unmatched places queue and its waiting rows (issue 12, no phantom cities).
+from .unmatched_models import UnmatchedPlace, WaitingRow  # noqa: E402, F401

@@ -59,7 +59,13 @@ def methodology(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page
 def data(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/data.html", {"articles": SEED_ARTICLES})
+    from agreements.unmatched import waiting_by_source
+    from cities.models import Source
+
+    waiting = waiting_by_source()
+    titles = dict(Source.objects.filter(pk__in=waiting).values_list("pk", "title"))
+    queue = sorted((titles[pk], n) for pk, n in waiting.items())
+    return render(request, "pages/data.html", {"articles": SEED_ARTICLES, "waiting": queue})
 
 
 @require_safe

@@ -157,13 +157,18 @@ def test_importing_districts_again_changes_nothing() -> None:
 
 
 @pytest.mark.usefixtures("gazetteer")
-def test_a_district_whose_city_is_unknown_is_kept_without_one() -> None:
+def test_a_district_whose_city_is_unknown_waits_for_a_curator() -> None:
     text = GERMAN.replace("Istanbul (Bezirk Kadiköy)", "Izmir (Bezirk Cigli)")
     report = import_partnerships(text, "twintowns-de", "TwinTowns_clean.csv")
-    cigli = City.objects.get(name="Cigli")
-    assert (cigli.level, cigli.parent) == ("district", None)
-    assert any("its city Izmir is not known" in note for o in report.outcomes for note in o.notes)
-    assert not City.objects.filter(name="Izmir").exists()  # no city made from a district's name
+    # Named by the list alone (no id, the geocoder's guess): not created, neither the district
+    # nor its city; the row waits in the unmatched places queue (tests/test_unmatched.py).
+    assert not City.objects.filter(name__in=["Cigli", "Izmir"]).exists()
+    waiting = [o for o in report.outcomes if o.result == "waiting"]
+    assert [o.notes for o in waiting] == [["Izmir (Bezirk Cigli)"]]
+    from agreements.models import UnmatchedPlace
+
+    place = UnmatchedPlace.objects.get()
+    assert (place.name, place.level, place.parent) == ("Izmir (Bezirk Cigli)", "district", "Izmir")
 
 
 def test_the_migration_sets_the_levels_the_stored_names_state() -> None:

@@ -1,14 +1,24 @@
 """The open data shipped in ``data/``, loaded published: what ``make run`` serves."""
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from agreements.importing import PROFILES, file_digest, import_partnerships, read_rows
+from agreements.importing import (
+    PROFILES,
+    RowRejected,
+    file_digest,
+    import_partnerships,
+    read_rows,
+    read_twintowns_de,
+)
 from cities.gazetteer import Gazetteer, load_geonames
-from cities.models import City, Source
+from cities.levels import MUNICIPALITY
+from cities.models import City, CityName, Source
+from cities.normalise import search_key
 from publishing.events import bulk_write
 
 # The Wikidata pairs first: their items come with ids (Wikidata, GeoNames) and trustworthy
@@ -39,6 +49,37 @@ def geonames_ids(text: str) -> set[int]:
     return ids
 
 
+@cache
+def cities500() -> list[dict[str, Any]]:
+    """GeoNames' cities500, read once for both files (it takes seconds)."""
+    return load_geonames("cities500")
+
+
+def named_places(text: str) -> set[int]:
+    """The places of GeoNames' cities500 that the German list names (the most populous of a
+    name in its country) and no known city is called: a partner found in the gazetteer is a
+    real town, one matched by nothing waits in the unmatched queue instead of being created
+    from the list's geocode (``Matcher.confident``)."""
+    wanted: set[tuple[str, str]] = set()
+    for number_, raw in read_rows(text):
+        try:
+            row = read_twintowns_de(raw, number_)
+        except RowRejected:
+            continue
+        for place in (row.place_a, row.place_b):
+            if place is not None and place.level == MUNICIPALITY:
+                wanted.update((place.country, search_key(name)) for name in place.names[:2])
+    known = set(City.objects.values_list("country", "search_key"))
+    known |= set(CityName.objects.values_list("city__country", "search_key"))
+    wanted -= {(str(country), key) for country, key in known}
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in cities500():
+        key = (entry["countrycode"], search_key(entry["name"]))
+        if key in wanted and entry["population"] >= best.get(key, {"population": -1})["population"]:
+            best[key] = entry
+    return {entry["geonameid"] for entry in best.values()}
+
+
 def add_places(ids: set[int]) -> int:
     """The places of GeoNames' cities500 that the file names and the gazetteer lacks (most of
     its villages and towns are under the 15,000 people of the default gazetteer): loaded as
@@ -49,7 +90,7 @@ def add_places(ids: set[int]) -> int:
     )
     if not missing:
         return 0
-    entries = [entry for entry in load_geonames("cities500") if entry["geonameid"] in missing]
+    entries = [entry for entry in cities500() if entry["geonameid"] in missing]
     with bulk_write():
         return Gazetteer(entries).load().created
 
@@ -81,6 +122,9 @@ class Command(BaseCommand):
             if profile == "wikidata":
                 added = add_places(geonames_ids(text))
                 self.stdout.write(f"GeoNames places the file names, added from cities500: {added}")
+            elif profile == "twintowns-de":
+                added = add_places(named_places(text))
+                self.stdout.write(f"GeoNames places the list names, added from cities500: {added}")
             report = import_partnerships(text, profile, path.name, publish=True)
             for line in report.summary():
                 self.stdout.write(line)

@@ -1,0 +1,230 @@
+"""The unmatched places queue in the admin (``agreements.unmatched``): curators only.
+
+A decision creates cities and imports rows of any country, published when their import was:
+a curator's work, like the bulk import itself. City editors do not see the queue; they add
+their cities' partnerships one by one.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cities.models import City
+from cities.normalise import search_key
+from editors.access import is_curator
+
+from .unmatched import resolve
+from .unmatched_models import PlaceStatus, UnmatchedPlace, WaitingRow
+
+NEARBY_KM = 30.0
+PREVIEW = 240.0  # the map preview's size in pixels
+
+
+def candidates(place: UnmatchedPlace, query: str = "") -> list[dict[str, Any]]:
+    """Directory cities (the gazetteer's included) that the place may be: by name in its
+    country (or the curator's search), and near the file's coordinates."""
+    from .importing import distance_km
+
+    name = query.strip() or place.name
+    key = search_key(name)
+    within = City.objects.filter(country=place.country)
+    found: dict[int, City] = {}
+    if key:
+        first = key.split()[0][:4]
+        by_name = within.filter(
+            Q(search_key__startswith=first) | Q(names__search_key__startswith=first)
+        ).distinct()
+        if query.strip():
+            by_name = City.objects.filter(
+                Q(search_key__contains=key) | Q(names__search_key__contains=key)
+            ).distinct()
+        for city in by_name.order_by("-population")[:200]:
+            found[city.pk] = city
+    point = None
+    if place.latitude is not None and place.longitude is not None:
+        point = (float(place.latitude), float(place.longitude))
+        box = Decimal("0.5")
+        for city in within.filter(
+            latitude__range=(place.latitude - box, place.latitude + box),
+            longitude__range=(place.longitude - box, place.longitude + box),
+        )[:200]:
+            found[city.pk] = city
+    from difflib import SequenceMatcher
+
+    rows: list[dict[str, Any]] = []
+    for city in found.values():
+        gap = None
+        if point and city.latitude is not None and city.longitude is not None:
+            gap = distance_km(point, (float(city.latitude), float(city.longitude)))
+        likeness = SequenceMatcher(None, key, city.search_key).ratio()
+        if not query.strip() and likeness < 0.6 and (gap is None or gap > NEARBY_KM):
+            continue
+        rows.append({"city": city, "km": gap, "likeness": likeness})
+    rows.sort(key=lambda r: (-r["likeness"], r["km"] if r["km"] is not None else 1e9))
+    return rows[:15]
+
+
+def preview(place: UnmatchedPlace, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A small map, drawn on the server: the file's point and the located candidates, in a
+    box around them (degrees, longitude scaled by the latitude)."""
+    import math
+
+    points = []
+    if place.latitude is not None and place.longitude is not None:
+        points.append((float(place.latitude), float(place.longitude), place.name, "file"))
+    for row in rows:
+        city = row["city"]
+        if city.latitude is not None and city.longitude is not None:
+            points.append((float(city.latitude), float(city.longitude), city.name, "city"))
+    if not points:
+        return None
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    middle = (max(lats) + min(lats)) / 2
+    stretch = max(math.cos(math.radians(middle)), 0.2)
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * stretch, 0.2) * 1.2
+    top, left = (max(lats) + min(lats) + span) / 2, (max(lons) + min(lons)) / 2 - span / stretch / 2
+    dots = [
+        {
+            "x": round((lon - left) * stretch / span * PREVIEW, 1),
+            "y": round((top - lat) / span * PREVIEW, 1),
+            "name": name,
+            "kind": kind,
+        }
+        for lat, lon, name, kind in points
+    ]
+    return {"size": PREVIEW, "dots": dots, "km": round(span * 111)}
+
+
+@admin.register(UnmatchedPlace)
+class UnmatchedPlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "source", "rows_waiting", "status"]
+    list_filter = ["status", "source", "country"]
+    search_fields = ["name", "parent"]
+    ordering = ["-rows_waiting", "name"]
+    list_select_related = ["source"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_curator(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_curator(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        decide = self.admin_site.admin_view(require_POST(self.decide_view))
+        return [
+            path("<int:object_id>/decide/", decide, name="agreements_unmatchedplace_decide"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not is_curator(request.user):
+            raise PermissionDenied
+        if not object_id.isdigit():
+            return HttpResponse(_("No such place."), status=404)
+        place = get_object_or_404(UnmatchedPlace.objects.select_related("source"), pk=object_id)
+        query = request.GET.get("q", "")[:200]
+        rows = candidates(place, query)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Match %(name)s") % {"name": place.name},
+            "place": place,
+            "query": query,
+            "candidates": rows,
+            "map": preview(place, rows),
+            "waiting_rows": WaitingRow.objects.filter(places=place).order_by("line")[:50],
+            "decided": place.status != PlaceStatus.WAITING,
+            "decide_url": reverse("admin:agreements_unmatchedplace_decide", args=[place.pk]),
+        }
+        return TemplateResponse(request, "admin/unmatched/place.html", context)
+
+    def decide_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        if not is_curator(request.user):
+            raise PermissionDenied
+        place = get_object_or_404(UnmatchedPlace, pk=object_id)
+        back = reverse("admin:agreements_unmatchedplace_change", args=[place.pk])
+        if place.status != PlaceStatus.WAITING:
+            messages.error(request, _("This place has been decided already."))
+            return HttpResponseRedirect(back)
+        action = request.POST.get("action", "")
+        city: City | None = None
+        if action == "match":
+            raw = request.POST.get("city", "")
+            city = City.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if city is None:
+                return HttpResponse(_("Choose a city to match the place to."), status=400)
+            status = PlaceStatus.MATCHED
+        elif action == "create":
+            if request.POST.get("confirm") != "yes":
+                return HttpResponse(
+                    _("Confirm that the place is a city of its own as the file writes it."),
+                    status=400,
+                )
+            city = create_as_written(place)
+            status = PlaceStatus.CREATED
+        elif action == "reject":
+            status = PlaceStatus.REJECTED
+        else:
+            return HttpResponse(_("Unknown action."), status=400)
+        reports = resolve(place, status, city, request.user)
+        imported = sum(r.counts["imported"] + r.counts["merged"] for r in reports)
+        rejected = sum(r.counts["rejected"] for r in reports)
+        messages.success(
+            request,
+            _("%(place)s: %(status)s. Rows imported now: %(imported)d; rejected: %(rejected)d.")
+            % {
+                "place": place.name,
+                "status": PlaceStatus(status).label,
+                "imported": imported,
+                "rejected": rejected,
+            },
+        )
+        return HttpResponseRedirect(back)
+
+
+def create_as_written(place: UnmatchedPlace) -> City:
+    """A city of the place's name and country, at the file's coordinates: a curator said so."""
+    base = slugify(place.name)[:180] or "city"
+    slug, n = base, 1
+    while City.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{place.country.code.lower()}" + (f"-{n}" if n > 2 else "")
+    city = City(
+        name=place.name,
+        slug=slug,
+        country=place.country,
+        level=place.level,
+        latitude=place.latitude,
+        longitude=place.longitude,
+    )
+    city.refresh_search_key()
+    city.save()
+    return city
