@@ -33,8 +33,15 @@ LABELS = {
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("language", "width"), [("fa", 1366), ("en", 390)])
 def test_a_keyboard_user_maps_and_previews_a_file(
-    browser: Any, site: str, django_user_model: Any, tmp_path: Path, language: str, width: int
+    browser: Any,
+    site: str,
+    django_user_model: Any,
+    tmp_path: Path,
+    settings: Any,
+    language: str,
+    width: int,
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"  # the upload waits here, not in the checkout
     from django.contrib.auth.models import Group
 
     from agreements.models import Partnership
