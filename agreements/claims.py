@@ -16,6 +16,7 @@ suggestion changes nothing the public sees.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import Citation, Source
@@ -300,3 +301,39 @@ def disagreements(partnership: Partnership, claims: list[Claim]) -> list[Disagre
         statements.sort(key=lambda s: not s.preferred)
         found.append(Disagreement(name, str(FIELD_LABELS[name]), statements))
     return found
+
+
+# -- a value typed by a person (a suggestion of the public) -----------------------------------
+
+YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+
+
+def typed_claim(name: str, text: str, language: str = "") -> Claim | None:
+    """The unsaved claim that ``text`` makes for field ``name`` of a partnership (a year for a
+    date; a kind or status by its code or its label in English or in ``language``), or None
+    when it states none that can be read."""
+    text = text.strip()
+    if name in DATE_FIELDS:
+        digits = text.translate(DIGITS)
+        year = YEAR.search(digits)
+        if year is None:
+            return None
+        return Claim(
+            field=name,
+            date=datetime.date(int(year.group(1)), 1, 1),
+            date_precision=Precision.YEAR,
+            date_as_written=text[:100] if text != year.group(1) else "",
+        )
+    if name not in CHOICES:
+        return None
+    wanted = text.casefold().replace("_", " ").strip(" .")
+    for lang in dict.fromkeys(["en", language or "en"]):
+        with translation.override(lang):
+            for code, label in CHOICES[name].choices:
+                if wanted in {code.replace("_", " "), str(label).casefold()}:
+                    return Claim(field=name, value=code)
+    return None
+
+
+# Persian and Arabic-Indic digits read as ASCII ones ("۱۹۹۸").
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.claims import typed_claim
 from agreements.models import Partnership, PartnershipKind
 from cities.models import Citation, Source
 from editors.access import city_ids, is_curator
@@ -91,11 +92,25 @@ def accept(suggestion: Suggestion, user: Any) -> None:
         suggestion.draft_partnership = partnership
     else:
         source = source_of(suggestion) if suggestion.source.strip() else None
+        record_claim(suggestion, source)
     suggestion.draft_source = source
     suggestion.status = Suggestion.Status.ACCEPTED
     suggestion.decided_at = timezone.now()
     suggestion.decided_by = user
     suggestion.save()
+
+
+def record_claim(suggestion: Suggestion, source: Source | None) -> None:
+    """A correction of a partnership's year, end, kind or status, with its source, becomes a
+    claim beside those of the other sources: not cited and not preferred, so the public sees
+    nothing of it until a curator prefers it (``agreements.claims.prefer``)."""
+    record = suggestion.record
+    if source is None or not isinstance(record, Partnership):
+        return
+    claim = typed_claim(suggestion.field, suggestion.proposed, suggestion.language)
+    if claim is not None:
+        claim.partnership, claim.source = record, source
+        claim.save()
 
 
 def decline(suggestion: Suggestion, user: Any, reason: str) -> None:

@@ -349,3 +349,76 @@ def test_prefer_records_a_claim_of_an_ended_date_only_when_it_follows_the_start(
         prefer(too_early, curator)
     celle.refresh_from_db()
     assert celle.ended is None
+
+
+# -- a correction from the public ------------------------------------------------------------
+
+
+def test_an_accepted_correction_is_a_claim_the_public_sees_once_a_curator_prefers_it(
+    client: Any, curator: Any
+) -> None:
+    """Invented places (tests state no facts about real partnerships through suggestions)."""
+    from suggestions.models import Suggestion
+    from suggestions.services import accept
+
+    from .factories import CityFactory, PartnershipFactory
+
+    partnership = PartnershipFactory(
+        city_a=CityFactory(name="Ostrelle", slug="ostrelle", country="FR"),
+        city_b=CityFactory(name="Varnholt", slug="varnholt", country="DE"),
+        slug="ostrelle-varnholt",
+        established="1990-01-01",
+        established_precision="year",
+        publication_state=PublicationState.PUBLISHED,
+    )
+    suggestion = Suggestion.objects.create(
+        kind=Suggestion.Kind.CORRECTION,
+        record=partnership,
+        field="established",
+        proposed="۱۹۹۱",
+        source="https://example.org/council-minutes",
+        language="fa",
+    )
+    before = client.get(partnership.get_absolute_url()).content
+    accept(suggestion, curator)
+    claim = partnership.claims.get()
+    assert (claim.field, claim.date.year, claim.citation, claim.chosen_at) == (
+        "established",
+        1991,
+        None,
+        None,
+    )
+    assert claim.source.url == "https://example.org/council-minutes"
+    assert client.get(partnership.get_absolute_url()).content == before  # nothing public
+    api = reverse("api:partnership-detail", args=[partnership.slug])
+    assert client.get(api).json()["established"]["iso"] == "1990"
+
+    client.force_login(curator)
+    html = client.get(admin_url(Partnership, "change", partnership.pk)).content.decode()
+    assert "not cited yet" in html and f'value="{claim.pk}"' in html
+    assert client.post(prefer_url(partnership), {"claim": claim.pk}).status_code == 302
+    client.logout()
+    page = client.get(partnership.get_absolute_url()).content.decode()
+    assert '<time datetime="1991">1991</time>' in page
+    assert "example.org/council-minutes" in page  # the source is cited now
+    assert client.get(api).json()["established"]["iso"] == "1991"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "language", "expected"),
+    [
+        ("kind", "friendship", "en", "friendship"),
+        ("kind", "Sister City", "en", "sister_city"),
+        ("status", "ended", "en", "ended"),
+        ("status", "something else", "en", None),
+        ("established", "no year here", "en", None),
+        ("summary", "1990", "en", None),
+    ],
+)
+def test_what_a_typed_correction_claims(
+    field: str, typed: str, language: str, expected: str | None
+) -> None:
+    from agreements.claims import typed_claim
+
+    claim = typed_claim(field, typed, language)
+    assert (claim.value if claim else None) == expected
