@@ -16,12 +16,12 @@ from cities.admin_tools import (
     PublishableAdmin,
     country_name,
 )
+from common.translation_admin import TranslatedFieldsAdmin
 from common.widgets import PartialDateAdmin, PartialDateForm, decade_filter
 from editors.admin_tools import ScopedInline
 
 from .admin_claims import ClaimInline, prefer_view
 from .admin_import import import_view, may_import
-from .admin_translations import TranslatedFieldsAdmin
 from .confirming import LastConfirmedListFilter, confirm_view
 from .forms import PartnershipForm, themes_formfield
 from .models import (

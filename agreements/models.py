@@ -1193,7 +1193,8 @@ class CulturalProject(ThemedRecord, TranslatableRecord, Publishable, PartialDate
         return reverse("directory:project-detail", args=[self.slug])
 
     def refresh_search_key(self) -> None:
-        self.search_keys = search_keys(self.title)
+        # Its title in every language: "progetto musicale" finds it too.
+        self.search_keys = search_keys(self.title, self.title_it, self.title_fa, self.title_vi)
 
 
 class ProjectFacet(FacetRow):

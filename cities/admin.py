@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from common.translation_admin import TranslatedFieldsAdmin
 from common.widgets import PartialDateAdmin, PartialDateForm
 from editors.access import is_curator
 from editors.admin_tools import ScopedInline, visible_citations
@@ -93,7 +94,7 @@ class CityAdmin(NormalisedSearchMixin, BaseAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(BaseAdmin):
+class NetworkAdmin(TranslatedFieldsAdmin, BaseAdmin):
     ordering = ["name", "pk"]  # the member count's GROUP BY drops the default ordering
     list_display = ["name", "short_name", "parent", "member_count"]
     list_select_related = ["parent"]

@@ -36,6 +36,7 @@ from common.dates import (
     partial_date_constraints,
     partial_date_fields,
 )
+from common.translations import TranslatableRecord, translations_of
 from publishing.caching import cached
 from publishing.publication import (
     Publishable,
@@ -593,7 +594,7 @@ def grouped(names: Iterable[CityName], language: str) -> list[NamesInLanguage]:
     ]
 
 
-class Network(models.Model):
+class Network(TranslatableRecord, models.Model):
     """A network of cities, e.g. the UNESCO Creative Cities Network and its national branches."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -610,6 +611,8 @@ class Network(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_it, description_fa, description_vi = translations_of(description)
+    translated_fields = ("description",)
     search_keys = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     history = HistoricalRecords()

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from agreements.models import Agreement, CulturalProject, Meeting, Partnership
+from cities.models import Network
 from publishing.publication import PublicationState
 
 from .admin_forms import submitted
 from .conftest import admin_url
-from .factories import MeetingFactory, PartnershipFactory, ProjectFactory
+from .factories import MeetingFactory, NetworkFactory, PartnershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_the_admin_edits_each_language_in_its_direction(curator_login: Any) -> N
         (Agreement, ("title", "summary")),
         (CulturalProject, ("title", "description", "outputs")),
         (Partnership, ("summary",)),
+        (Network, ("description",)),
     ):
         record = {
             Agreement: lambda: Agreement.objects.create(
@@ -119,6 +121,7 @@ def test_the_admin_edits_each_language_in_its_direction(curator_login: Any) -> N
             ),
             CulturalProject: lambda: ProjectFactory(),
             Partnership: lambda: PartnershipFactory(),
+            Network: lambda: NetworkFactory(),
         }[model]()
         html = curator_login.get(admin_url(model, "change", record.pk)).content.decode()
         for field in fields:
@@ -188,6 +191,7 @@ def test_the_seed_records_are_in_italian_persian_and_vietnamese(client: Any) -> 
         *Agreement.objects.all(),
         *Meeting.objects.all(),
         *CulturalProject.objects.all(),
+        *Network.objects.all(),
     ]
     for record in records:
         for field in record.translated_fields:
@@ -203,6 +207,19 @@ def test_the_seed_records_are_in_italian_persian_and_vietnamese(client: Any) -> 
     assert "quan hệ kết nghĩa giữa các bảo tàng của Hà Nội và Rome" in hanoi.outcomes_vi
     carrara = Meeting.objects.get(slug="italian-unesco-creative-cities-carrara-2021")
     assert "appuntamento di riferimento per il Network" in carrara.summary_it
+    coordination = Network.objects.get(slug="italian-coordination-unesco-creative-cities")
+    assert "affianca la città di Fabriano" in coordination.description_it
+    html = page(client, coordination, "it")
+    assert '<div class="summary"><p>Il coordinamento delle 11 Città Creative' in html
     html = page(client, pact, "fa")
     assert heading(html) == "<h1>پیمان خواهرخواندگی اصفهان و فلورانس</h1>"
     assert NOTE["fa"] not in html
+
+
+def test_a_project_is_found_by_its_title_in_any_language(client: Any) -> None:
+    project = ProjectFactory(title="Joint music project", title_it="Progetto musicale comune")
+    with translation.override("it"):
+        url = reverse("directory:search")
+    html = client.get(url, {"q": "progetto musicale"}).content.decode()
+    assert f'href="/it/projects/{project.slug}/"' in html
+    assert "Progetto musicale comune</a>" in html

@@ -13,9 +13,18 @@ from django.utils.translation import get_language_info
 from common.translations import LANGUAGE_NAMES, ORIGINAL_LANGUAGE, TRANSLATION_LANGUAGES
 
 
+def flatten(fieldsets: list[Any]) -> list[str]:
+    names: list[str] = []
+    for _name, options in fieldsets:
+        for field in options.get("fields", ()):
+            names.extend(field if isinstance(field, list | tuple) else [field])
+    return names
+
+
 class TranslatedFieldsAdmin:
     """For a ``TranslatableRecord``'s admin: its ``translated_fields`` in each translation
-    language, a fieldset per language before the last (publication) fieldset."""
+    language, a fieldset per language: before the publication fieldset, the last one of a
+    publishable record's admin, else at the end."""
 
     model: type[models.Model]
 
@@ -34,7 +43,10 @@ class TranslatedFieldsAdmin:
             )
             for language in TRANSLATION_LANGUAGES
         ]
-        return [*fieldsets[:-1], *translations, *fieldsets[-1:]]
+        last = fieldsets[-1:]
+        if not any("publication_state" in name for name in flatten(last)):
+            return [*fieldsets, *translations]
+        return [*fieldsets[:-1], *translations, *last]
 
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
@@ -45,11 +57,7 @@ class TranslatedFieldsAdmin:
             # The original is English, left to right on a Persian admin page too.
             formfield.widget.attrs.update(lang=ORIGINAL_LANGUAGE, dir="ltr")
         base, _, language = db_field.name.rpartition("_")
-        if (
-            formfield is not None
-            and language in TRANSLATION_LANGUAGES
-            and base in translated
-        ):
+        if formfield is not None and language in TRANSLATION_LANGUAGES and base in translated:
             direction = "rtl" if get_language_info(language)["bidi"] else "ltr"
             formfield.widget.attrs.update(lang=language, dir=direction)
         return formfield
