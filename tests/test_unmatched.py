@@ -221,3 +221,6 @@ def test_the_command_and_the_data_page_count_the_rows_waiting(
     assert "Waiting for a match: 2" in out.getvalue()
     page = client.get(reverse("directory:data")).content.decode()
     assert "2 rows wait for a curator to match a place" in page
+    # In Persian: its digits, its words.
+    persian = client.get("/fa" + reverse("directory:data")).content.decode()
+    assert "در انتظار تطبیق" in persian and "۲ ردیف منتظرند" in persian
