@@ -1,0 +1,707 @@
+"""Attacks of 2 December (second round) on the day's new write paths: merging and reverting,
+"prefer this claim", the unmatched places queue, the mapping import, partner searches and
+translated texts. Each test asserts the safe behaviour: it passes when the system is safe.
+
+Roles as in tests/test_permission_matrix.py: an anonymous visitor, a staff user without
+rights, the editor of Florence (city A), the editor of Ostrelle (city B), a curator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agreements.admin_mapping import SALT
+from agreements.models import CulturalProject, MergeLog, Partnership
+from cities.models import City
+from editors.models import CityAssignment
+from publishing.publication import PublicationState
+
+from .factories import CityFactory, PartnershipFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script>'
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+IMPORT = "/admin/agreements/partnership/import/"
+
+
+# -- roles -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ostrelle() -> City:
+    return CityFactory(name="Ostrelle", slug="ostrelle", country="FR")
+
+
+@pytest.fixture
+def roles(django_user_model: Any, editor: Any, curator: Any, ostrelle: City) -> dict[str, Any]:
+    """A client for each role (the anonymous one logged in as nobody)."""
+    plain = django_user_model.objects.create_user("plain-staff", password="pw", is_staff=True)
+    other = django_user_model.objects.create_user("ostrelle-editor", password="pw", is_staff=True)
+    other.groups.add(Group.objects.get(name="City editors"))
+    CityAssignment.objects.create(user=other, city=ostrelle)
+    clients: dict[str, Any] = {"anonymous": Client()}
+    for name, user in (
+        ("staff", plain),
+        ("editor_a", editor),
+        ("editor_b", other),
+        ("curator", curator),
+    ):
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+NOT_CURATORS = ["anonymous", "staff", "editor_a", "editor_b"]
+
+
+def refused(response: Any, role: str) -> bool:
+    if role == "anonymous":
+        return response.status_code == 302 and "/login/" in response["Location"]
+    return response.status_code in (403, 404, 405) or (
+        response.status_code == 302 and response["Location"] == reverse("admin:index")
+    )
+
+
+def rows() -> dict[str, list[Any]]:
+    """What the new write paths could change."""
+    return {
+        "cities": list(City.objects.order_by("pk").values_list("pk", "name", "slug")),
+        "partnerships": list(
+            Partnership.objects.order_by("pk").values_list(
+                "pk", "city_a", "city_b", "slug", "publication_state", "established"
+            )
+        ),
+        "merges": list(MergeLog.objects.order_by("pk").values_list("pk", "reverted_at")),
+    }
+
+
+# -- merging and reverting: curators only -------------------------------------------------------
+
+
+@pytest.fixture
+def duplicates(florence: City, ostrelle: City, curator: Any) -> dict[str, Any]:
+    """Florence's partnership recorded twice, a phantom Florence, and one standing merge."""
+    from agreements.merging import merge
+
+    first = PartnershipFactory(city_a=florence, city_b=ostrelle, slug="florence-ostrelle")
+    second = PartnershipFactory(
+        city_a=florence, city_b=ostrelle, slug="florence-ostrelle-2", kind="friendship"
+    )
+    phantom = CityFactory(name="Florence (phantom)", slug="florence-phantom", country="IT")
+    spare = CityFactory(name="Florence spare", slug="florence-spare", country="IT")
+    done = merge(florence, spare, curator)
+    return {
+        "first": first,
+        "second": second,
+        "phantom": phantom,
+        "log": done.log,
+    }
+
+
+@pytest.mark.parametrize("role", NOT_CURATORS)
+def test_nobody_but_a_curator_previews_merges_or_reverts(
+    roles: dict[str, Any], duplicates: dict[str, Any], florence: City, role: str
+) -> None:
+    client = roles[role]
+    first, second, phantom, log = (duplicates[k] for k in ("first", "second", "phantom", "log"))
+    before = rows()
+    city_ids = f"{florence.pk},{phantom.pk}"
+    pair_ids = f"{first.pk},{second.pk}"
+    for address, data in (
+        (reverse("admin:cities_city_merge"), {"ids": city_ids, "kept": phantom.pk}),
+        (reverse("admin:agreements_partnership_merge"), {"ids": pair_ids, "kept": second.pk}),
+        (reverse("admin:cities_city_merges"), {}),
+        (reverse("admin:agreements_partnership_merges"), {}),
+        (reverse("admin:cities_city_merge_revert", args=[log.pk]), {}),
+    ):
+        assert refused(client.get(address, data), role), (role, address)
+        assert refused(client.post(address, {**data, "merge": "1"}), role), (role, address)
+    # The changelist action, forged.
+    for model, ids in (
+        ("cities/city", [florence.pk, phantom.pk]),
+        ("agreements/partnership", [first.pk, second.pk]),
+    ):
+        client.post(f"/admin/{model}/", {"action": "merge_selected", "_selected_action": ids})
+    assert rows() == before
+
+
+@pytest.mark.parametrize(
+    "ids", ["²,³", "٣,٤", "1,abc", "1", "1,1", "-1,2", "99999999999999999999,1", ",", "1,2,3"]
+)
+def test_odd_record_numbers_in_a_merge_are_a_400_or_404_not_a_500(
+    curator_login: Client, duplicates: dict[str, Any], ids: str
+) -> None:
+    for model in ("cities_city", "agreements_partnership"):
+        address = reverse(f"admin:{model}_merge")
+        assert curator_login.get(address, {"ids": ids}).status_code in (400, 404)
+        assert curator_login.post(address, {"ids": ids, "merge": "1"}).status_code in (400, 404)
+
+
+def test_a_kept_record_outside_the_pair_merges_nothing(
+    curator_login: Client, duplicates: dict[str, Any], ostrelle: City
+) -> None:
+    first, second = duplicates["first"], duplicates["second"]
+    before = rows()
+    for kept in (10**6, "²", "abc", f"{first.pk} "):
+        response = curator_login.post(
+            reverse("admin:agreements_partnership_merge"),
+            {"ids": f"{first.pk},{second.pk}", "kept": kept, "merge": "1"},
+        )
+        assert response.status_code == 400, kept
+        assert rows() == before
+
+
+def test_a_city_merge_log_is_not_reverted_through_the_partnership_address(
+    curator_login: Client, duplicates: dict[str, Any]
+) -> None:
+    log = duplicates["log"]
+    before = rows()
+    wrong = reverse("admin:agreements_partnership_merge_revert", args=[log.pk])
+    assert curator_login.post(wrong).status_code == 404
+    assert (
+        curator_login.get(reverse("admin:cities_city_merge_revert", args=[2**62])).status_code
+        == 404
+    )
+    assert rows() == before
+
+
+def test_a_merged_city_with_a_hostile_name_is_escaped_on_every_merge_screen(
+    curator_login: Client, florence: City
+) -> None:
+    evil = CityFactory(name=f"Florence{HOSTILE}", slug="florence-evil", country="IT")
+    address = reverse("admin:cities_city_merge")
+    preview = curator_login.get(address, {"ids": f"{florence.pk},{evil.pk}"})
+    assert preview.status_code == 200
+    assert HOSTILE not in preview.content.decode()
+    done = curator_login.post(
+        address, {"ids": f"{florence.pk},{evil.pk}", "kept": florence.pk, "merge": "1"}, follow=True
+    )
+    assert done.status_code == 200
+    assert HOSTILE not in done.content.decode()
+    log = MergeLog.objects.get(parent=None)
+    for page in (
+        reverse("admin:cities_city_merges"),
+        reverse("admin:cities_city_merge_revert", args=[log.pk]),
+        f"/admin/cities/city/{florence.pk}/change/",
+    ):
+        html = curator_login.get(page).content.decode()
+        assert HOSTILE not in html, page
+
+
+def test_the_old_address_of_a_partnership_merged_into_a_draft_is_not_found(
+    client: Client, florence: City, ostrelle: City, curator: Any
+) -> None:
+    """A merged partnership's address redirects only to a public record kept."""
+    from agreements.merging import merge
+
+    kept = PartnershipFactory(
+        city_a=florence, city_b=ostrelle, slug="kept-draft", publication_state="draft"
+    )
+    removed = PartnershipFactory(
+        city_a=florence, city_b=ostrelle, slug="florence-ostrelle", kind="friendship"
+    )
+    merge(kept, removed, curator)
+    response = client.get("/partnerships/florence-ostrelle/")
+    assert response.status_code == 404
+    assert "kept-draft" not in response.get("Location", "")
+
+
+# -- prefer this claim ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def claimed(florence: City, ostrelle: City) -> dict[str, Any]:
+    """A draft partnership of Florence with a claim of a year other than the record's."""
+    from agreements.claims import Claim, ClaimField
+    from cities.models import Source
+
+    source = Source.objects.create(title="A municipal list")
+    draft = PartnershipFactory(city_a=florence, publication_state="draft")
+    other = PartnershipFactory(city_a=ostrelle, publication_state="draft")
+    make = {
+        "field": ClaimField.ESTABLISHED,
+        "source": source,
+        "date": datetime.date(1977, 1, 1),
+        "date_precision": "year",
+    }
+    claim = Claim.objects.create(partnership=draft, **make)
+    foreign = Claim.objects.create(partnership=other, **make)
+    return {"draft": draft, "other": other, "claim": claim, "foreign": foreign}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff", "editor_b"])
+def test_only_the_partnerships_own_editors_or_a_curator_prefer(
+    roles: dict[str, Any], claimed: dict[str, Any], role: str
+) -> None:
+    draft = claimed["draft"]
+    before = rows()
+    address = reverse("admin:agreements_partnership_prefer", args=[draft.pk])
+    assert refused(roles[role].post(address, {"claim": claimed["claim"].pk}), role)
+    assert rows() == before
+
+
+def test_an_editor_prefers_no_claim_of_another_citys_partnership_through_their_own(
+    roles: dict[str, Any], claimed: dict[str, Any]
+) -> None:
+    """Florence's editor names their draft in the address and Ostrelle's claim in the form."""
+    before = rows()
+    draft, foreign = claimed["draft"], claimed["foreign"]
+    address = reverse("admin:agreements_partnership_prefer", args=[draft.pk])
+    assert roles["editor_a"].post(address, {"claim": foreign.pk}).status_code == 404
+    theirs = reverse("admin:agreements_partnership_prefer", args=[claimed["other"].pk])
+    assert roles["editor_a"].post(theirs, {"claim": foreign.pk}).status_code in (403, 404)
+    assert rows() == before
+
+
+# -- the unmatched places queue: curators only --------------------------------------------------
+
+
+@pytest.fixture
+def waiting_place() -> Any:
+    from agreements.models import UnmatchedPlace
+
+    from .test_unmatched import german
+
+    CityFactory(name="Aachen", slug="aachen", country="DE", latitude=50.776, longitude=6.0872)
+    CityFactory(name="Toledo", slug="toledo", country="ES", latitude=39.86, longitude=-4.02)
+    CityFactory(
+        name="Brive-la-Gaillarde", slug="brive", country="FR", latitude=45.16, longitude=1.53
+    )
+    german()
+    return UnmatchedPlace.objects.get()
+
+
+@pytest.mark.parametrize("role", NOT_CURATORS)
+def test_nobody_but_a_curator_opens_or_decides_the_queue(
+    roles: dict[str, Any], waiting_place: Any, role: str
+) -> None:
+    client = roles[role]
+    before = rows()
+    base = "/admin/agreements/unmatchedplace/"
+    for address in (base, f"{base}{waiting_place.pk}/change/"):
+        assert refused(client.get(address), role), address
+    brive = City.objects.get(slug="brive")
+    for data in (
+        {"action": "match", "city": brive.pk},
+        {"action": "create", "confirm": "yes"},
+        {"action": "reject"},
+    ):
+        assert refused(client.post(f"{base}{waiting_place.pk}/decide/", data), role), data
+    waiting_place.refresh_from_db()
+    assert waiting_place.status == "waiting"
+    assert rows() == before
+
+
+@pytest.mark.parametrize("number", ["²", "99999999999999999999", "-1", "1.5", "abc"])
+def test_an_odd_city_number_in_a_queue_decision_is_a_400_not_a_500(
+    curator_login: Client, waiting_place: Any, number: str
+) -> None:
+    before = rows()
+    response = curator_login.post(
+        f"/admin/agreements/unmatchedplace/{waiting_place.pk}/decide/",
+        {"action": "match", "city": number},
+    )
+    assert response.status_code in (400, 404)
+    waiting_place.refresh_from_db()
+    assert waiting_place.status == "waiting"
+    assert rows() == before
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "99999999999999999999"])
+def test_an_odd_place_number_in_the_queues_address_is_a_404_not_a_500(
+    curator_login: Client, waiting_place: Any, number: str
+) -> None:
+    base = "/admin/agreements/unmatchedplace/"
+    assert curator_login.get(f"{base}{number}/change/").status_code in (302, 404)
+
+
+def test_a_hostile_place_name_from_a_file_is_escaped_in_the_queue(
+    curator_login: Client, waiting_place: Any
+) -> None:
+    waiting_place.name = f"Brive{HOSTILE}"
+    waiting_place.save()
+    for address in (
+        "/admin/agreements/unmatchedplace/",
+        f"/admin/agreements/unmatchedplace/{waiting_place.pk}/change/",
+        f"/admin/agreements/unmatchedplace/{waiting_place.pk}/change/?q={HOSTILE}",
+    ):
+        page = curator_login.get(address)
+        assert page.status_code == 200
+        assert HOSTILE not in page.content.decode(), address
+
+
+def test_a_waiting_place_is_on_no_public_page(client: Client, waiting_place: Any) -> None:
+    """The file's misspelt place is not a city until a curator says so."""
+    for address in ("/search/?q=Brivela", "/cities/", "/api/v1/cities/?q=Brivela", "/data/"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert "Brivela Gaillarde" not in response.content.decode(), address
+
+
+# -- the mapping import: a curator's tool; its file tokens ---------------------------------------
+
+MAPPABLE_FILE = (
+    "Stadt,Land,Partnerstadt,Partnerland,Jahr\nAachen,DE,Reims,FR,1967\nAachen,DE,Toledo,ES,1985\n"
+)
+
+
+@pytest.fixture
+def uploads(tmp_path: Any, settings: Any) -> Any:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
+def upload(client: Client, text: str = MAPPABLE_FILE, name: str = "list.csv") -> Any:
+    return client.post(
+        IMPORT,
+        {"file": SimpleUploadedFile(name, text.encode()), "profile": "mapped"},
+    )
+
+
+def mapping(token: str, step: str = "import", **extra: Any) -> dict[str, Any]:
+    return {
+        "mapping": "1",
+        "token": token,
+        "step": step,
+        "source_title": "A list",
+        "map_city_a": "Stadt",
+        "map_country_a": "Land",
+        "map_city_b": "Partnerstadt",
+        "map_country_b": "Partnerland",
+        "map_established": "Jahr",
+        "publish": "on",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("role", NOT_CURATORS)
+def test_nobody_but_a_curator_uploads_maps_or_imports(
+    roles: dict[str, Any], uploads: Any, role: str
+) -> None:
+    client = roles[role]
+    before = rows()
+    assert refused(client.get(IMPORT), role)
+    assert refused(upload(client), role)
+    forged = signing.dumps({"user": 1, "key": "0" * 32, "name": "x"}, salt=SALT)
+    assert refused(client.post(IMPORT, mapping(forged)), role)
+    assert refused(
+        client.post(IMPORT, {"confirm": "1", "token": "0" * 32, "profile": "wikidata"}), role
+    )
+    assert refused(client.get(IMPORT, {"report": forged}), role)
+    assert rows() == before
+    assert not list(uploads.rglob("*.csv"))
+
+
+def test_a_curators_upload_token_is_no_use_to_another_curator(
+    curator_login: Client, curator: Any, django_user_model: Any, uploads: Any
+) -> None:
+    first = upload(curator_login)
+    assert first.status_code == 200
+    token = first.context["token"]
+    second = django_user_model.objects.create_user("curator-2", password="pw", is_staff=True)
+    second.groups.add(Group.objects.get(name="Curators"))
+    other = Client()
+    other.force_login(second)
+    before = rows()
+    assert other.post(IMPORT, mapping(token)).status_code == 400
+    assert rows() == before
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["../../../etc/passwd", "..%2f..%2fsecret", "/etc/passwd", "0" * 31 + "/", "A" * 32, ""],
+)
+def test_a_signed_token_naming_a_path_reads_nothing(
+    curator_login: Client, curator: Any, uploads: Any, key: str
+) -> None:
+    """Even a token signed with the site's key (a leaked key, a bug elsewhere) names no path."""
+    (uploads / "secret.csv").write_text("Stadt,Land\nsecret,DE\n")
+    token = signing.dumps({"user": curator.pk, "key": key, "name": "x"}, salt=SALT)
+    for step in ("preview", "import"):
+        response = curator_login.post(IMPORT, mapping(token, step=step))
+        assert response.status_code == 400
+        assert "secret" not in response.content.decode()
+
+
+@pytest.mark.parametrize("token", ["../secret", "..", "a/b", "x" * 5000, "²³", ""])
+def test_the_profile_imports_confirmation_token_names_no_path(
+    curator_login: Client, uploads: Any, token: str
+) -> None:
+    (uploads / "secret.csv").write_text("item_a,item_b\nQ1,Q2\n")
+    before = rows()
+    response = curator_login.post(IMPORT, {"confirm": "1", "token": token, "profile": "wikidata"})
+    assert response.status_code in (302, 400, 403)
+    assert rows() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stadt,Land\n" + "\n" * 5,
+        "a" * 200_000 + ",b\nx,y\n",
+        '"Stadt,Land\nAachen,DE\n',  # an unclosed quote
+        "Stadt;Land;Partnerstadt\n" + "Aachen;DE;" + "x" * 100_000 + "\n",
+        "sep=\n",
+        "\ufeffsep=;\n",
+        "Stadt,Land,Partnerstadt\n" + ",".join(["x"] * 5000) + "\n",
+        ",".join(f"c{n}" for n in range(3000)) + "\n" + ",".join("v" * 3000) + "\n",
+    ],
+)
+def test_an_odd_or_malicious_file_is_a_clear_400_or_a_mapping_never_a_500(
+    curator_login: Client, uploads: Any, text: str
+) -> None:
+    response = upload(curator_login, text)
+    assert response.status_code in (200, 400)
+
+
+def test_hostile_header_and_cells_are_escaped_in_the_mapping_and_preview(
+    curator_login: Client, uploads: Any
+) -> None:
+    text = f"Stadt{HOSTILE},Land,Partnerstadt,Partnerland\nAachen{HOSTILE},DE,Reims{HOSTILE},FR\n"
+    first = upload(curator_login, text, name=f"x{HOSTILE}.csv")
+    assert first.status_code == 200
+    assert HOSTILE not in first.content.decode()
+    token = first.context["token"]
+    data = mapping(token, step="preview", map_city_a=f"Stadt{HOSTILE}", map_established="")
+    preview = curator_login.post(IMPORT, data)
+    assert preview.status_code == 200
+    assert HOSTILE not in preview.content.decode()
+
+
+def test_a_formula_in_an_imported_name_is_neutralised_in_the_report_csv(
+    curator_login: Client, uploads: Any
+) -> None:
+    text = 'Stadt,Land,Partnerstadt,Partnerland\n=HYPERLINK("http://x"),DE,Reims,FR\n'
+    token = upload(curator_login, text).context["token"]
+    done = curator_login.post(IMPORT, mapping(token, map_established=""))
+    assert done.status_code == 200
+    report = curator_login.get(IMPORT, {"report": done.context["report_token"]})
+    assert report.status_code == 200
+    body = report.content.decode()
+    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body and not body.startswith("=")
+
+
+# -- partner searches: their city's editors write, curators publish --------------------------------
+
+
+def search_form(city: City, **fields: Any) -> dict[str, Any]:
+    from .test_seeking import admin_form
+
+    return admin_form(city, **fields)
+
+
+def add_search_url() -> str:
+    return "/admin/seeking/partnersearch/add/"
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff", "editor_b"])
+def test_nobody_else_writes_a_call_for_florence(
+    roles: dict[str, Any], florence: City, role: str
+) -> None:
+    from seeking.models import PartnerSearch
+
+    response = roles[role].post(add_search_url(), search_form(florence, title="Forged call"))
+    assert response.status_code in (200, 302, 403)
+    assert not PartnerSearch.objects.filter(title="Forged call").exists()
+
+
+def test_an_editor_does_not_publish_their_own_call_by_a_forged_state(
+    roles: dict[str, Any], florence: City
+) -> None:
+    from seeking.models import PartnerSearch
+
+    roles["editor_a"].post(
+        add_search_url(),
+        search_form(florence, title="Self-published", publication_state="published"),
+    )
+    for call in PartnerSearch.objects.filter(title="Self-published"):
+        assert call.publication_state != PublicationState.PUBLISHED
+    assert "Self-published" not in Client().get("/seeking-partners/").content.decode()
+
+
+def test_an_editor_moves_no_call_to_another_city_nor_publishes_it_by_the_action(
+    roles: dict[str, Any], florence: City, ostrelle: City
+) -> None:
+    from .test_seeking import make_search
+
+    call = make_search(florence, title="Florence's draft", publication_state="draft")
+    client = roles["editor_a"]
+    client.post(
+        f"/admin/seeking/partnersearch/{call.pk}/change/",
+        search_form(ostrelle, title="Florence's draft"),
+    )
+    client.post(
+        "/admin/seeking/partnersearch/",
+        {"action": "publish", "_selected_action": [call.pk]},
+    )
+    call.refresh_from_db()
+    assert call.city_id == florence.pk
+    assert call.publication_state != PublicationState.PUBLISHED
+    # Ostrelle's editor neither reads nor changes it.
+    other = roles["editor_b"]
+    assert other.get(f"/admin/seeking/partnersearch/{call.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
+    other.post(
+        f"/admin/seeking/partnersearch/{call.pk}/change/", search_form(ostrelle, title="Taken")
+    )
+    call.refresh_from_db()
+    assert call.title == "Florence's draft" and call.city_id == florence.pk
+
+
+def test_a_draft_or_future_call_is_on_no_public_page_feed_or_sitemap(
+    client: Client, florence: City
+) -> None:
+    from .test_seeking import make_search
+
+    PartnershipFactory(city_a=florence)
+    hidden = [
+        make_search(florence, title="Secret draft call", publication_state="draft"),
+        make_search(florence, title="Secret review call", publication_state="in_review"),
+        make_search(florence, title="Secret future call", starts=TODAY + 5 * DAY),
+        make_search(florence, title="Secret ended call", starts=TODAY - 30 * DAY, ends=TODAY - DAY),
+    ]
+    for address in (
+        "/seeking-partners/",
+        "/seeking-partners/?q=Secret",
+        "/cities/florence/",
+        "/search/?q=Secret",
+        "/sitemap.xml",
+        "/data/",
+    ):
+        response = client.get(address)
+        assert response.status_code in (200, 400), address
+        for call in hidden:
+            assert call.title not in response.content.decode(), address
+    for call in hidden:
+        assert client.get(f"/seeking-partners/{call.pk}/").status_code == 404
+    for section in ("seeking", "partner-searches", "searches"):
+        response = client.get(f"/sitemap-{section}.xml")
+        if response.status_code == 200:
+            assert "seeking-partners/" + str(hidden[0].pk) not in response.content.decode()
+
+
+def test_a_hostile_call_is_escaped_on_its_public_pages(client: Client, florence: City) -> None:
+    from .test_seeking import make_search
+
+    PartnershipFactory(city_a=florence)  # a city page of its own
+    call = make_search(
+        florence,
+        title=f"Call{HOSTILE}",
+        offers=f"Offers{HOSTILE}",
+        looking_for=f"Seeks{HOSTILE}",
+        contact_office=f"Office{HOSTILE}",
+        contact_role=f"Role{HOSTILE}",
+    )
+    for address in ("/seeking-partners/", f"/seeking-partners/{call.pk}/", "/cities/florence/"):
+        for language in ("en", "fa"):
+            response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, address
+            html = response.content.decode()
+            assert HOSTILE not in html, address
+
+
+@pytest.mark.parametrize(
+    "address", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "//evil.example"]
+)
+def test_an_editor_cannot_give_a_call_a_script_address(
+    roles: dict[str, Any], florence: City, address: str
+) -> None:
+    from seeking.models import PartnerSearch
+
+    roles["editor_a"].post(
+        add_search_url(), search_form(florence, title="Scripted", contact_url=address)
+    )
+    for call in PartnerSearch.objects.filter(title="Scripted"):
+        assert call.contact_url.startswith(("https://", "http://")), call.contact_url
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=²", "page=99999999999999999999", "country=<x>", "theme=%00", "language=xx" * 200],
+)
+def test_odd_queries_of_the_seeking_list_are_a_400_or_404(client: Client, query: str) -> None:
+    assert client.get(f"/seeking-partners/?{query}").status_code in (200, 400, 404)
+
+
+# -- translated texts ------------------------------------------------------------------------------
+
+
+def test_a_hostile_translated_summary_is_escaped_on_the_public_pages(
+    client: Client, florence: City
+) -> None:
+    partnership = PartnershipFactory(
+        city_a=florence,
+        summary="An English summary.",
+        summary_it=f"Riassunto{HOSTILE}",
+        summary_fa=f"خلاصه{HOSTILE}",
+        summary_vi=f"Tóm tắt{HOSTILE}",
+    )
+    for language in ("it", "fa", "vi"):
+        with translation.override(language):
+            address = partnership.get_absolute_url()
+        for page in (address, "/partnerships/", "/cities/florence/", "/search/?q=Riassunto"):
+            response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, (language, page)
+            assert HOSTILE not in response.content.decode(), (language, page)
+
+
+def test_a_drafts_translated_title_is_found_by_no_public_search(
+    client: Client, florence: City
+) -> None:
+    partnership = PartnershipFactory(city_a=florence)
+    draft = ProjectFactory(
+        partnership=partnership,
+        title="Draft project",
+        title_it="Progettosegretissimo",
+        title_fa="پروژه‌محرمانه",
+        title_vi="Dựánbímật",
+        publication_state="draft",
+    )
+    for query in ("Progettosegretissimo", "پروژه‌محرمانه", "Dựánbímật", "Draft"):
+        for address in (
+            f"/search/?q={query}",
+            f"/projects/?q={query}",
+            f"/api/v1/projects/?q={query}",
+        ):
+            response = client.get(address)
+            assert response.status_code in (200, 400), address
+            assert "Draft project" not in response.content.decode(), (address, query)
+            assert f"/{draft.slug}/" not in response.content.decode(), (address, query)
+    assert CulturalProject.objects.count() == 1
+
+
+def test_an_editor_does_not_change_a_published_records_translation(
+    roles: dict[str, Any], florence: City
+) -> None:
+    """The translation is part of the published record: a curator's, like its English text."""
+    from .admin_forms import submitted
+
+    partnership = PartnershipFactory(city_a=florence, summary="English.", summary_it="Italiano.")
+    address = f"/admin/agreements/partnership/{partnership.pk}/change/"
+    page = roles["curator"].get(address)
+    form = submitted(page)
+    form["summary_it"] = "Forged Italian."
+    for role in ("editor_a", "editor_b", "staff"):
+        roles[role].post(address, form)
+    partnership.refresh_from_db()
+    assert partnership.summary_it == "Italiano."
