@@ -36,9 +36,10 @@ def load_both() -> None:
     # the unmatched places queue (tests/test_unmatched.py).
     from cities.models import City
 
-    kati = City(name="Kati", slug="kati", country="ML", latitude=12.74, longitude=-8.07)
-    kati.refresh_search_key()
-    kati.save()
+    if not City.objects.filter(slug="kati").exists():
+        kati = City(name="Kati", slug="kati", country="ML", latitude=12.74, longitude=-8.07)
+        kati.refresh_search_key()
+        kati.save()
     import_partnerships(WIKIDATA, "wikidata", "pairs.csv", publish=True)
     import_partnerships(GERMAN, "twintowns-de", "TwinTowns_clean.csv", publish=True)
 
