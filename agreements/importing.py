@@ -18,10 +18,11 @@ another kind (the German list gives Erfurt–Kati as a friendship since 2009 and
 since 2011: two entries, two records). Each cited row records its claims (year or date at its
 precision, end, kind, status) with its citation; an empty field of the record takes the first
 value stated, a stated one stays as it is and the differing claim is kept beside it for a
-curator to prefer. On the shipped files (Wikidata first, as ``load_open_data``): 21,007
-partnerships instead of 21,192, 2,007 citing both sources, 11 pairs with two records instead
-of 196; 185 whose kinds differ (a Wikidata twinning, a German friendship or contact) and 3
-whose years differ (the German list giving one pair twice, Celle–Tavistock 1952 and 1977).
+curator to prefer. On the shipped files (Wikidata first, as ``load_open_data``), the German
+list merges 2,017 rows instead of 1,833: 185 pairs that were two records (a Wikidata twinning
+and a German friendship or contact) are one whose kinds differ, leaving 9 pairs with two
+records (20,347 partnerships, 2,006 citing both sources, 27,202 claims); 3 partnerships have
+years that differ (the German list giving one pair twice: Celle–Tavistock 1952 and 1977).
 
 Profiles read the two kinds of file we know (``PROFILES``):
 
