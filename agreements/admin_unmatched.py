@@ -7,7 +7,9 @@ their cities' partnerships one by one.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.contrib import admin, messages
@@ -74,6 +76,56 @@ def candidates(place: UnmatchedPlace, query: str = "") -> list[dict[str, Any]]:
         rows.append({"city": city, "km": gap, "likeness": likeness})
     rows.sort(key=lambda r: (-r["likeness"], r["km"] if r["km"] is not None else 1e9))
     return rows[:15]
+
+
+@cache
+def gazetteer_by_country() -> dict[str, list[dict[str, Any]]]:
+    """GeoNames' cities500 by country, read once per process (it takes seconds): the towns
+    the directory does not hold yet, that a place may be created from."""
+    from cities.gazetteer import load_geonames
+
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in load_geonames("cities500"):
+        entry["key"] = search_key(entry["name"])
+        by_country[entry["countrycode"]].append(entry)
+    return by_country
+
+
+def gazetteer_candidates(place: UnmatchedPlace, query: str = "") -> list[dict[str, Any]]:
+    """Entries of the gazetteer, not yet cities of the directory, named like the place."""
+    from difflib import SequenceMatcher
+
+    key = search_key(query.strip() or place.name)
+    if not key:
+        return []
+    found = [
+        (SequenceMatcher(None, key, entry["key"]).ratio(), entry)
+        for entry in gazetteer_by_country().get(place.country.code, [])
+        if entry["key"][:1] == key[:1]
+    ]
+    found = [pair for pair in found if pair[0] >= 0.75]
+    held = set(
+        City.objects.filter(geonames_id__in=[e["geonameid"] for _, e in found]).values_list(
+            "geonames_id", flat=True
+        )
+    )
+    found.sort(key=lambda pair: (-pair[0], -pair[1]["population"]))
+    return [entry for _, entry in found if entry["geonameid"] not in held][:10]
+
+
+def create_from_gazetteer(place: UnmatchedPlace, geonames_id: int) -> City | None:
+    """The gazetteer's entry loaded as a city (names and all), as ``import_cities`` would."""
+    from cities.gazetteer import Gazetteer
+
+    entries = [
+        e
+        for e in gazetteer_by_country().get(place.country.code, [])
+        if e["geonameid"] == geonames_id
+    ]
+    if not entries:
+        return None
+    Gazetteer(entries).load()
+    return City.objects.filter(geonames_id=geonames_id).first()
 
 
 def preview(place: UnmatchedPlace, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -159,6 +211,7 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
             "place": place,
             "query": query,
             "candidates": rows,
+            "gazetteer": gazetteer_candidates(place, query),
             "map": preview(place, rows),
             "waiting_rows": WaitingRow.objects.filter(places=place).order_by("line")[:50],
             "decided": place.status != PlaceStatus.WAITING,
@@ -182,6 +235,12 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
             if city is None:
                 return HttpResponse(_("Choose a city to match the place to."), status=400)
             status = PlaceStatus.MATCHED
+        elif action == "gazetteer":
+            raw = request.POST.get("geonames", "")
+            city = create_from_gazetteer(place, int(raw)) if raw.isdigit() else None
+            if city is None:
+                return HttpResponse(_("Choose an entry of the gazetteer."), status=400)
+            status = PlaceStatus.CREATED
         elif action == "create":
             if request.POST.get("confirm") != "yes":
                 return HttpResponse(

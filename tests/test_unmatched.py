@@ -224,3 +224,20 @@ def test_the_command_and_the_data_page_count_the_rows_waiting(
     # In Persian: its digits, its words.
     persian = client.get("/fa" + reverse("directory:data")).content.decode()
     assert "در انتظار تطبیق" in persian and "۲ ردیف منتظرند" in persian
+
+
+def test_a_place_can_be_created_from_the_gazetteer_entry(curator_login: Any) -> None:
+    CityFactory(name="Aachen", slug="aachen", country="DE", latitude=50.776, longitude=6.0872)
+    german()  # Brive-la-Gaillarde is not in the directory: GeoNames has it
+    place = UnmatchedPlace.objects.get(name="Brivela Gaillarde")
+    page = curator_login.get(admin_url(UnmatchedPlace, "change", place.pk)).content.decode()
+    assert "Brive-la-Gaillarde" in page and 'value="3029974"' in page
+    assert decide(curator_login, place, action="gazetteer", geonames="1").status_code == 400
+    decide(curator_login, place, action="gazetteer", geonames="3029974")
+    brive = City.objects.get(geonames_id=3029974)
+    assert brive.name == "Brive-la-Gaillarde" and brive.population
+    assert (
+        Partnership.objects.filter(city_b=brive).count()
+        + Partnership.objects.filter(city_a=brive).count()
+        == 2
+    )
