@@ -5,7 +5,9 @@ partnership was already recorded; the file is added to its sources) or *rejected
 reason. Cities are matched by identifier (Wikidata, then GeoNames), then by name and country
 against the cities already known (the GeoNames gazetteer included; names in any script,
 alternate names, German exonyms in brackets), preferring the one nearest to the file's
-coordinates; a city is created only when nothing matches. Rows are matched in memory and what
+coordinates; a city is created only when nothing matches and something vouches for the place
+(``Matcher.confident``), else the row waits in the unmatched places queue for a curator
+(``agreements.unmatched``: "waiting" in the report). Rows are matched in memory and what
 they add is written in bulk once all are read (``Writer``). The whole import is one
 transaction: it lands entirely or not at all, and a dry run rolls it back after reporting.
 Running it twice changes nothing.
