@@ -102,7 +102,8 @@ def prefer_view(model_admin: Any, request: HttpRequest, object_id: int) -> HttpR
     if not model_admin.has_change_permission(request, partnership):
         raise PermissionDenied
     given = request.POST.get("claim", "")
-    if not (given.isascii() and given.isdigit()) or int(given) > LARGEST_KEY:
+    # The length first: int() of more than 4300 digits is a ValueError, a 500.
+    if not (given.isascii() and given.isdigit()) or len(given) > 19 or int(given) > LARGEST_KEY:
         return HttpResponseBadRequest(gettext("Name a claim of this partnership by its number."))
     claim = Claim.objects.filter(pk=int(given), partnership=partnership).first()
     if claim is None:

@@ -146,7 +146,9 @@ def whole_number(text: str, message: Any, code: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdecimal():
+    # Nine digits at most: no date part needs more, and int() of more than 4300 digits is a
+    # ValueError (a 500) rather than a message.
+    if not text.isdecimal() or len(text) > 9:
         raise ValidationError(message, code=code)
     return int(text)
 
@@ -404,7 +406,12 @@ def decade_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
                 return queryset.filter(**{f"{field}__isnull": True})
             if value == "before":
                 return queryset.filter(**{f"{field}__lt": datetime.date(1950, 1, 1)})
-            if not (value.isascii() and value.isdigit()) or int(value) % 10 or int(value) > 9980:
+            if (
+                not (value.isascii() and value.isdigit())
+                or len(value) > 4
+                or int(value) % 10
+                or int(value) > 9980
+            ):
                 return queryset.none()  # a forged decade selects nothing rather than all
             start = int(value)
             return queryset.filter(

@@ -86,7 +86,9 @@ class QuerySpec:
                 continue
             value = values[-1]
             if name == "page" and value.isascii() and value.isdigit():
-                value = str(int(value))
+                # Leading zeros dropped as int() would, without converting: a number of
+                # more than 4300 digits is a ValueError (a 500) for int().
+                value = value.lstrip("0") or "0"
                 if value == "1":
                     continue
             result[name] = value

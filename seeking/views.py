@@ -43,7 +43,8 @@ def mark_public_cities(searches: list[PartnerSearch]) -> None:
 
 def page_of(request: HttpRequest, listing: Listing) -> Page:
     raw = request.GET.get("page", "1")
-    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+    # At most 18 digits: int() of more than 4300 is a ValueError, a 500.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) < 1:
         raise BadRequest(_("The page number must be a whole number, 1 or more."))
     paginator = listing.paginator(PAGE_SIZE)
     number = int(raw)

@@ -705,3 +705,79 @@ def test_an_editor_does_not_change_a_published_records_translation(
         roles[role].post(address, form)
     partnership.refresh_from_db()
     assert partnership.summary_it == "Italiano."
+
+
+# -- numbers too long to read: Python refuses to convert more than 4300 digits -------------------
+
+LONG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/partnerships/", "/projects/", "/cities/", "/seeking-partners/", "/search/?q=Florence&"],
+)
+def test_a_page_number_of_thousands_of_digits_is_a_400_or_404_not_a_500(
+    client: Client, florence: City, settings: Any, address: str
+) -> None:
+    PartnershipFactory(city_a=florence)
+    joiner = "&" if "?" in address else "?"
+    for cached in (False, True):
+        settings.PUBLIC_PAGE_CACHE = cached
+        response = client.get(f"{address}{joiner}page={LONG}".replace("&&", "&"))
+        # The search has one page of each section: it reads no page number.
+        allowed = (200, 400, 404) if address.startswith("/search/") else (400, 404)
+        assert response.status_code in allowed, (address, cached)
+
+
+def test_a_claim_number_of_thousands_of_digits_is_a_400(
+    curator_login: Client, claimed: dict[str, Any]
+) -> None:
+    address = reverse("admin:agreements_partnership_prefer", args=[claimed["draft"].pk])
+    assert curator_login.post(address, {"claim": LONG}).status_code == 400
+
+
+@pytest.mark.parametrize("part", ["year", "month", "day"])
+def test_a_date_of_thousands_of_digits_is_a_form_error_not_a_500(
+    curator_login: Client, florence: City, part: str
+) -> None:
+    from .admin_forms import submitted
+
+    partnership = PartnershipFactory(city_a=florence)
+    address = f"/admin/agreements/partnership/{partnership.pk}/change/"
+    form = submitted(curator_login.get(address))
+    form.update(
+        {
+            "established_year": "1998",
+            "established_month": "5",
+            "established_day": "1",
+            "established_precision": "day",
+        }
+    )
+    form[f"established_{part}"] = LONG
+    response = curator_login.post(address, form)
+    assert response.status_code == 200  # the form again, with its message
+    partnership.refresh_from_db()
+    assert partnership.established == datetime.date(1990, 1, 1)
+
+
+def test_a_decade_of_thousands_of_digits_in_the_changelist_selects_nothing(
+    curator_login: Client, florence: City
+) -> None:
+    PartnershipFactory(city_a=florence)
+    response = curator_login.get("/admin/agreements/partnership/", {"established_decade": LONG})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", LONG])
+def test_an_odd_geonames_id_in_a_profile_import_rejects_its_row_not_the_upload(
+    curator_login: Client, uploads: Any, number: str
+) -> None:
+    text = (
+        "item_a,item_a_label,item_a_country,item_a_geonames_id,item_b,item_b_label,"
+        "item_b_country\n"
+        f"Q1017,Aachen,DE,{number},Q999999,Nowhereville,FR\n"
+    )
+    response = curator_login.post(
+        IMPORT, {"file": SimpleUploadedFile("pairs.csv", text.encode()), "profile": "wikidata"}
+    )
+    assert response.status_code in (200, 400)
