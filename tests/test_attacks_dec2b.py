@@ -303,7 +303,7 @@ def test_nobody_but_a_curator_opens_or_decides_the_queue(
     assert rows() == before
 
 
-@pytest.mark.parametrize("number", ["²", "99999999999999999999", "-1", "1.5", "abc"])
+@pytest.mark.parametrize("number", ["²", "9" * 5000, "99999999999999999999", "-1", "1.5", "abc"])
 def test_an_odd_city_number_in_a_queue_decision_is_a_400_not_a_500(
     curator_login: Client, waiting_place: Any, number: str
 ) -> None:
@@ -781,3 +781,45 @@ def test_an_odd_geonames_id_in_a_profile_import_rejects_its_row_not_the_upload(
         IMPORT, {"file": SimpleUploadedFile("pairs.csv", text.encode()), "profile": "wikidata"}
     )
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("number", ["²", LONG])
+def test_an_odd_gazetteer_number_in_a_queue_decision_is_a_400_not_a_500(
+    curator_login: Client, waiting_place: Any, number: str
+) -> None:
+    before = rows()
+    response = curator_login.post(
+        f"/admin/agreements/unmatchedplace/{waiting_place.pk}/decide/",
+        {"action": "gazetteer", "geonames": number},
+    )
+    assert response.status_code in (400, 404)
+    waiting_place.refresh_from_db()
+    assert waiting_place.status == "waiting"
+    assert rows() == before
+
+
+def test_a_queue_decision_reaches_the_cached_public_pages(
+    client: Client,
+    curator_login: Client,
+    waiting_place: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.db import connection
+
+    del connection.run_on_commit[:]  # as when the import's own transaction has committed
+    settings.PUBLIC_PAGE_CACHE = True
+    brive = City.objects.get(slug="brive")
+    PartnershipFactory(city_a=brive)  # Brive has a page before the decision
+    pages = {
+        address: client.get(address).content.decode() for address in ("/cities/brive/", "/data/")
+    }
+    assert "Aachen" not in pages["/cities/brive/"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = curator_login.post(
+            f"/admin/agreements/unmatchedplace/{waiting_place.pk}/decide/",
+            {"action": "match", "city": brive.pk},
+        )
+    assert response.status_code == 302
+    assert "Aachen" in client.get("/cities/brive/").content.decode()
+    assert client.get("/data/").content.decode() != pages["/data/"]
