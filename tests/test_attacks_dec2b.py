@@ -823,3 +823,82 @@ def test_a_queue_decision_reaches_the_cached_public_pages(
     assert response.status_code == 302
     assert "Aachen" in client.get("/cities/brive/").content.decode()
     assert client.get("/data/").content.decode() != pages["/data/"]
+
+
+# -- claims on the public page ---------------------------------------------------------------------
+
+
+def test_hostile_claims_are_escaped_and_an_uncited_one_is_not_public(
+    client: Client, florence: City, ostrelle: City
+) -> None:
+    from agreements.claims import Claim, ClaimField
+    from cities.models import Citation, Source
+
+    partnership = PartnershipFactory(city_a=florence, city_b=ostrelle)
+    sources = [
+        Source.objects.create(title=f"List{HOSTILE}", publisher=f"Pub{HOSTILE}"),
+        Source.objects.create(title="Another list"),
+    ]
+    for source, year, written in ((sources[0], 1977, f"c.{HOSTILE}"), (sources[1], 1990, "")):
+        citation = Citation.objects.create(
+            source=source, record=partnership, excerpt=f"row{HOSTILE}", locator=f"l{HOSTILE}"
+        )
+        Claim.objects.create(
+            partnership=partnership,
+            source=source,
+            citation=citation,
+            field=ClaimField.ESTABLISHED,
+            date=datetime.date(year, 1, 1),
+            date_precision="year",
+            date_as_written=written,
+        )
+    # A correction from the public, not yet preferred: no citation, not public.
+    Claim.objects.create(
+        partnership=partnership,
+        source=Source.objects.create(title="Suggestion from the public"),
+        field=ClaimField.ESTABLISHED,
+        date=datetime.date(1903, 1, 1),
+        date_precision="year",
+    )
+    for language in ("en", "fa"):
+        html = client.get(
+            partnership.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert "1977" in html or "۱۹۷۷" in html  # the disagreement is shown
+        assert HOSTILE not in html
+        assert "1903" not in html and "۱۹۰۳" not in html
+        assert "Suggestion from the public" not in html
+    api = client.get(f"/api/v1/partnerships/{partnership.slug}/").content.decode()
+    assert "1903" not in api and "Suggestion from the public" not in api
+
+
+def test_the_public_cannot_suggest_a_correction_of_a_draft_or_learn_it_exists(
+    client: Client, florence: City, ostrelle: City
+) -> None:
+    draft = PartnershipFactory(
+        city_a=florence, city_b=ostrelle, slug="secret-pair", publication_state="draft"
+    )
+    for kind in ("partnership", "partnerships"):
+        address = f"/suggest/{kind}/{draft.slug}/"
+        assert client.get(address).status_code == 404
+        assert client.post(address, {"field": "established", "proposed": "1977"}).status_code in (
+            400,
+            404,
+        )
+    from suggestions.models import Suggestion
+
+    assert not Suggestion.objects.exists()
+
+
+def test_an_editor_writes_no_call_for_a_city_not_theirs(
+    roles: dict[str, Any], ostrelle: City
+) -> None:
+    from seeking.models import PartnerSearch
+
+    roles["editor_a"].post(add_search_url(), search_form(ostrelle, title="Not their city"))
+    assert not PartnerSearch.objects.filter(title="Not their city").exists()
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "0", "9" * 5000])
+def test_an_odd_call_number_is_a_404(client: Client, number: str) -> None:
+    assert client.get(f"/seeking-partners/{number}/").status_code == 404
