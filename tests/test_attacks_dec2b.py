@@ -902,3 +902,30 @@ def test_an_editor_writes_no_call_for_a_city_not_theirs(
 @pytest.mark.parametrize("number", ["99999999999999999999", "0", "9" * 5000])
 def test_an_odd_call_number_is_a_404(client: Client, number: str) -> None:
     assert client.get(f"/seeking-partners/{number}/").status_code == 404
+
+
+def test_a_draft_calls_city_country_and_interests_count_in_no_facet(
+    client: Client, florence: City
+) -> None:
+    from .test_seeking import make_search
+
+    hanoi = CityFactory(name="Hanoi", slug="hanoi", country="VN")
+    make_search(florence, title="Public call", countries="FR")
+    make_search(
+        hanoi,
+        title="Draft call",
+        countries="BR",
+        regions=["melanesia"],
+        languages=["vi"],
+        publication_state="draft",
+    )
+    for query in ("", "country=VN", "interest=BR", "region=melanesia", "language=vi"):
+        response = client.get(f"/seeking-partners/?{query}")
+        assert response.status_code in (200, 400), query
+        html = response.content.decode()
+        assert "Draft call" not in html, query
+        assert "Hanoi" not in html, query
+        if not query:  # a facet the visitor selected is shown, with its count of 0
+            for leaked in ("Viet", "Brazil", "Melanesia"):
+                assert leaked not in html, leaked
+    assert client.get("/cities/hanoi/").status_code == 404
