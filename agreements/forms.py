@@ -12,6 +12,15 @@ from common.widgets import PartialDateForm
 
 from .models import Theme
 
+LARGEST_KEY = 2**63 - 1
+
+
+def is_key(item: Any) -> bool:
+    """Whether ``item`` can be a theme's key: a number the database column holds (a larger
+    one is an OverflowError, a 500, in SQLite's driver)."""
+    text = str(item)
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= LARGEST_KEY
+
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     """Themes chosen from the curated vocabulary: an unknown term is refused, never created
@@ -32,6 +41,13 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
         # An empty value (a script's "themes=") is no theme, not an unknown one.
         if isinstance(value, list | tuple):
             value = [item for item in value if item not in self.empty_values]
+            for item in value:
+                if not is_key(item):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
         return super().clean(value)
 
 
@@ -41,10 +57,8 @@ class ThemeSelect(AutocompleteSelectMultiple):
         # looked up as one: the page shows the form again with its message.
         keys = []
         for item in value:
-            try:
-                keys.append(str(Theme._meta.pk.to_python(item)))
-            except ValidationError:
-                continue
+            if is_key(item):
+                keys.append(str(int(str(item))))
         return super().optgroups(name, keys, attr)
 
 

@@ -929,3 +929,47 @@ def test_a_draft_calls_city_country_and_interests_count_in_no_facet(
             for leaked in ("Viet", "Brazil", "Melanesia"):
                 assert leaked not in html, leaked
     assert client.get("/cities/hanoi/").status_code == 404
+
+
+def test_a_hostile_translated_title_is_escaped_in_lists_search_and_its_page(
+    client: Client, florence: City
+) -> None:
+    partnership = PartnershipFactory(city_a=florence)
+    project = ProjectFactory(
+        partnership=partnership,
+        title="Music school exchange",
+        title_it=f"Scambio{HOSTILE}",
+        title_fa=f"تبادل{HOSTILE}",
+        title_vi=f"Trao đổi{HOSTILE}",
+    )
+    for language, word in (("it", "Scambio"), ("fa", "تبادل"), ("vi", "Trao")):
+        with translation.override(language):
+            pages = [
+                project.get_absolute_url(),
+                partnership.get_absolute_url(),
+                reverse("directory:project-list"),
+                f"{reverse('directory:search')}?q={word}",
+            ]
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, page
+            assert HOSTILE not in response.content.decode(), page
+
+
+def test_a_theme_outside_the_vocabulary_is_refused_not_created(
+    curator_login: Client, florence: City
+) -> None:
+    from agreements.models import Theme
+
+    from .admin_forms import submitted
+
+    partnership = PartnershipFactory(city_a=florence)
+    address = f"/admin/agreements/partnership/{partnership.pk}/change/"
+    form = submitted(curator_login.get(address))
+    before = Theme.objects.count()
+    for forged in ([HOSTILE], ["new-theme"], ["²"], ["9" * 5000], ["99999999999999999999"]):
+        response = curator_login.post(address, {**form, "themes": forged})
+        assert response.status_code == 200, forged  # the form again, with its message
+        assert HOSTILE not in response.content.decode()
+    assert Theme.objects.count() == before
+    assert not partnership.themes.exists()
