@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import (
     Http404,
     HttpRequest,
@@ -34,8 +35,29 @@ from .claims import CannotPrefer, Claim, prefer
 LARGEST_KEY = 2**63 - 1
 
 
+class ClaimFormSet(BaseInlineFormSet):
+    """Shown, never submitted: whatever a form posts for it (or leaves out) is ignored, so a
+    partnership saves as before, and a claim changes only by ``prefer``."""
+
+    def __init__(self, data: Any = None, files: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(None, None, *args, **kwargs)
+        self.new_objects: list[Any] = []
+        self.changed_objects: list[Any] = []
+        self.deleted_objects: list[Any] = []
+
+    def is_valid(self) -> bool:
+        return True
+
+    def has_changed(self) -> bool:
+        return False
+
+    def save(self, commit: bool = True) -> list[Any]:
+        return []
+
+
 class ClaimInline(ScopedInline, admin.TabularInline):
     model = Claim
+    formset = ClaimFormSet
     extra = 0
     can_delete = False
     fields = ("field", "stated", "source", "row", "chosen", "prefer_button")

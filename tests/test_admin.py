@@ -166,7 +166,6 @@ def partnership_form(city_a: City, city_b: City, **extra: Any) -> dict[str, Any]
         "meetings",
         "projects",
         "cities-citation-content_type-object_id",
-        "claims",  # read-only, but its management form is posted like the others'
     ]:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(extra)
