@@ -177,7 +177,7 @@ class CityDetailSerializer(CitySerializer):
     detail_fields = ("names", "other_wikidata_ids")
 
     names = CityNameSerializer(many=True, read_only=True)
-    other_wikidata_ids = serializers.SlugRelatedField(
+    other_wikidata_ids: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         many=True,
         read_only=True,
         slug_field="wikidata_id",
