@@ -973,3 +973,17 @@ def test_a_theme_outside_the_vocabulary_is_refused_not_created(
         assert HOSTILE not in response.content.decode()
     assert Theme.objects.count() == before
     assert not partnership.themes.exists()
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9" * 5000, "²"])
+def test_an_odd_city_or_theme_number_in_a_call_form_is_the_forms_message(
+    roles: dict[str, Any], florence: City, number: str
+) -> None:
+    from seeking.models import PartnerSearch
+
+    for field in ("city", "themes"):
+        for role in ("editor_a", "curator"):
+            data = {**search_form(florence, title="Odd"), field: number}
+            response = roles[role].post(add_search_url(), data)
+            assert response.status_code == 200, (field, role)
+    assert not PartnerSearch.objects.filter(title="Odd").exists()
