@@ -282,19 +282,21 @@ def partial_date(value: str, precision: str = "") -> tuple[datetime.date, str] |
     value = value.strip().lstrip("+")
     if not value:
         return None
-    if re.fullmatch(r"\d{4}", value):
-        return datetime.date(int(value), 1, 1), "year"
-    if re.fullmatch(r"\d{4}-\d{2}", value):
-        return datetime.date(int(value[:4]), int(value[5:7]), 1), "month"
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not match:
-        raise RowRejected(f"unreadable date: {value}")
-    stated = PRECISIONS.get(precision.strip())
-    if "T" in value and not stated:
-        raise RowRejected(f"a date-time without its precision: {value}")
-    year, month, day = (int(part) for part in match.groups())
-    precision = stated or "day"
-    return datetime.date(year, max(month, 1), max(day, 1)), precision
+    try:
+        if re.fullmatch(r"\d{4}", value):
+            return datetime.date(int(value), 1, 1), "year"
+        if re.fullmatch(r"\d{4}-\d{2}", value):
+            return datetime.date(int(value[:4]), int(value[5:7]), 1), "month"
+        match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+        if not match:
+            raise RowRejected(f"unreadable date: {value}")
+        stated = PRECISIONS.get(precision.strip())
+        if "T" in value and not stated:
+            raise RowRejected(f"a date-time without its precision: {value}")
+        year, month, day = (int(part) for part in match.groups())
+        return datetime.date(year, max(month, 1), max(day, 1)), stated or "day"
+    except ValueError:  # "0000", "1998-13", "1998-02-30": the row, not the whole file
+        raise RowRejected(f"no such date: {value}") from None
 
 
 def geonames_id(value: str) -> int | None:

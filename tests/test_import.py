@@ -421,3 +421,18 @@ def test_load_open_data_adds_the_geonames_places_the_pairs_name_from_cities500()
     assert Partnership.objects.filter(city_b=obernkirchen).exists() or (
         Partnership.objects.filter(city_a=obernkirchen).exists()
     )
+
+
+@pytest.mark.parametrize("stated", ["1998-13", "1998-02-30", "0000"])
+def test_an_impossible_date_rejects_its_row_not_the_whole_file(stated: str) -> None:
+    """A date no calendar has is the row's fault: it is rejected with its reason and the
+    other rows import (it used to raise ValueError: the whole import failed, a 500 in the
+    admin)."""
+    header, first, second, *_ = GERMAN.splitlines()
+    broken = first.replace(",1993,p,", f",{stated},p,")
+    assert broken != first
+    text = "\n".join([header, broken, second]) + "\n"
+    report = import_partnerships(text, "twintowns-de", "excerpt.csv")
+    assert report.outcomes[0].result == "rejected"
+    assert report.outcomes[0].reason == f"no such date: {stated}"
+    assert report.outcomes[1].result != "rejected" or "date" not in report.outcomes[1].reason
