@@ -987,3 +987,33 @@ def test_an_odd_city_or_theme_number_in_a_call_form_is_the_forms_message(
             response = roles[role].post(add_search_url(), data)
             assert response.status_code == 200, (field, role)
     assert not PartnerSearch.objects.filter(title="Odd").exists()
+
+
+def test_a_city_merge_says_whose_editing_rights_move_before_it_is_done(
+    curator_login: Client, florence: City, django_user_model: Any
+) -> None:
+    """Merging a phantom into Florence gives the phantom's editors Florence: the curator sees
+    who before confirming."""
+    phantom = CityFactory(name="Florence (phantom)", slug="florence-phantom", country="IT")
+    user = django_user_model.objects.create_user("phantom-editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="City editors"))
+    CityAssignment.objects.create(user=user, city=phantom)
+    preview = curator_login.get(
+        reverse("admin:cities_city_merge"), {"ids": f"{florence.pk},{phantom.pk}"}
+    )
+    assert preview.status_code == 200
+    assert "phantom-editor" in preview.content.decode()
+    assert not CityAssignment.objects.filter(user=user, city=florence).exists()
+
+
+def test_a_hostile_source_title_waiting_in_the_queue_is_escaped_on_the_data_page(
+    client: Client, waiting_place: Any
+) -> None:
+    source = waiting_place.source
+    source.title = f"List{HOSTILE}"
+    source.save()
+    for language in ("en", "fa"):
+        response = client.get("/data/", HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert HOSTILE not in html
