@@ -1017,3 +1017,9 @@ def test_a_hostile_source_title_waiting_in_the_queue_is_escaped_on_the_data_page
         assert response.status_code == 200
         html = response.content.decode()
         assert HOSTILE not in html
+
+
+@pytest.mark.parametrize("page", ["²", LONG, "-1", "0", "abc"])
+def test_an_odd_page_of_the_merge_lists_is_a_404(curator_login: Client, page: str) -> None:
+    for name in ("cities_city_merges", "agreements_partnership_merges"):
+        assert curator_login.get(reverse(f"admin:{name}"), {"page": page}).status_code == 404
