@@ -1023,3 +1023,38 @@ def test_a_hostile_source_title_waiting_in_the_queue_is_escaped_on_the_data_page
 def test_an_odd_page_of_the_merge_lists_is_a_404(curator_login: Client, page: str) -> None:
     for name in ("cities_city_merges", "agreements_partnership_merges"):
         assert curator_login.get(reverse(f"admin:{name}"), {"page": page}).status_code == 404
+
+
+BREAKOUT = "</script><img src=x onerror=alert(1)>"
+
+
+def test_no_translated_text_or_call_breaks_out_of_the_pages_structured_data(
+    client: Client, florence: City
+) -> None:
+    """A text without quotes: json.dumps leaves it as it is, so only escaping of < stops it."""
+    from .test_seeking import make_search
+
+    partnership = PartnershipFactory(
+        city_a=florence,
+        summary=f"Summary{BREAKOUT}",
+        summary_it=f"Riassunto{BREAKOUT}",
+        summary_fa=f"خلاصه{BREAKOUT}",
+        summary_vi=f"Tóm tắt{BREAKOUT}",
+    )
+    project = ProjectFactory(
+        partnership=partnership, title=f"Project{BREAKOUT}", title_it=f"Progetto{BREAKOUT}"
+    )
+    call = make_search(florence, title=f"Call{BREAKOUT}", offers=f"Offers{BREAKOUT}")
+    for language in ("en", "it", "fa", "vi"):
+        with translation.override(language):
+            pages = [
+                partnership.get_absolute_url(),
+                project.get_absolute_url(),
+                reverse("directory:city-detail", args=["florence"]),
+                reverse("directory:project-list"),
+            ]
+        pages += [f"/seeking-partners/{call.pk}/", "/seeking-partners/"]
+        for page in pages:
+            response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, page
+            assert BREAKOUT not in response.content.decode(), (language, page)
