@@ -1058,3 +1058,25 @@ def test_no_translated_text_or_call_breaks_out_of_the_pages_structured_data(
             response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 200, page
             assert BREAKOUT not in response.content.decode(), (language, page)
+
+
+def test_a_mapped_import_reaches_the_cached_public_pages(
+    client: Client,
+    curator_login: Client,
+    uploads: Any,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PUBLIC_PAGE_CACHE = True
+    aachen = CityFactory(name="Aachen", slug="aachen", country="DE")
+    CityFactory(name="Reims", slug="reims", country="FR")
+    CityFactory(name="Toledo", slug="toledo", country="ES")
+    PartnershipFactory(city_a=aachen)
+    assert "Reims" not in client.get("/cities/aachen/").content.decode()  # cached now
+    token = upload(curator_login).context["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = curator_login.post(IMPORT, mapping(token))
+    assert done.status_code == 200
+    assert done.context["counts"].get("imported"), done.context["counts"]
+    assert "Reims" in client.get("/cities/aachen/").content.decode()
+    assert "Reims" in client.get("/partnerships/").content.decode()
