@@ -1080,3 +1080,18 @@ def test_a_mapped_import_reaches_the_cached_public_pages(
     assert done.context["counts"].get("imported"), done.context["counts"]
     assert "Reims" in client.get("/cities/aachen/").content.decode()
     assert "Reims" in client.get("/partnerships/").content.decode()
+
+
+def test_an_oversized_or_binary_upload_is_a_400_and_nothing_is_kept(
+    curator_login: Client, uploads: Any
+) -> None:
+    from agreements.admin_import import MAX_UPLOAD
+
+    big = "Stadt,Land,Partnerstadt,Partnerland\n" + "Aachen,DE,Reims,FR\n" * (MAX_UPLOAD // 19 + 10)
+    assert upload(curator_login, big).status_code == 400
+    binary = curator_login.post(
+        IMPORT,
+        {"file": SimpleUploadedFile("x.csv", b"Stadt,Land\x00\xff\xfe"), "profile": "mapped"},
+    )
+    assert binary.status_code == 400
+    assert not list(uploads.rglob("*.csv"))
