@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -226,9 +227,24 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/unmatched/place.html", context)
 
     def decide_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """One decision, in one transaction with the place locked: a second curator's (or a
+        double click's) finds it decided, and no city it would have created is left over."""
         if not is_curator(request.user):
             raise PermissionDenied
-        place = get_object_or_404(UnmatchedPlace, pk=object_id)
+        try:
+            with transaction.atomic():
+                return self.decide(request, object_id)
+        except ValueError:
+            # resolve() found the place decided meanwhile (a database without row locks).
+            if UnmatchedPlace.objects.filter(pk=object_id, status=PlaceStatus.WAITING).exists():
+                raise
+            messages.error(request, _("This place has been decided already."))
+            return HttpResponseRedirect(
+                reverse("admin:agreements_unmatchedplace_change", args=[object_id])
+            )
+
+    def decide(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        place = get_object_or_404(UnmatchedPlace.objects.select_for_update(), pk=object_id)
         back = reverse("admin:agreements_unmatchedplace_change", args=[place.pk])
         if place.status != PlaceStatus.WAITING:
             messages.error(request, _("This place has been decided already."))

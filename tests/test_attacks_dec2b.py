@@ -1095,3 +1095,20 @@ def test_an_oversized_or_binary_upload_is_a_400_and_nothing_is_kept(
     )
     assert binary.status_code == 400
     assert not list(uploads.rglob("*.csv"))
+
+
+@pytest.mark.parametrize("action", [{"action": "create", "confirm": "yes"}, {"action": "reject"}])
+def test_a_second_decision_of_a_place_decided_meanwhile_changes_nothing(
+    curator_login: Client, waiting_place: Any, monkeypatch: Any, action: dict[str, str]
+) -> None:
+    """Two curators (or a double click) decide the same place: the second read it waiting."""
+    import agreements.admin_unmatched as screens
+
+    stale = type(waiting_place).objects.get(pk=waiting_place.pk)
+    base = f"/admin/agreements/unmatchedplace/{waiting_place.pk}/decide/"
+    assert curator_login.post(base, {"action": "reject"}).status_code == 302
+    monkeypatch.setattr(screens, "get_object_or_404", lambda *args, **kwargs: stale)
+    before = rows()
+    response = curator_login.post(base, action)
+    assert response.status_code in (302, 400, 409)
+    assert rows() == before  # no city created for a decision that was not made
