@@ -57,7 +57,7 @@ from django.utils.text import slugify
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cities.levels import MUNICIPALITY, stated_level
+from cities.levels import MUNICIPALITY, REGION, stated_level
 from cities.models import Citation, City, CityName, OtherWikidataId, Source
 from cities.normalise import search_key
 from common.db import analyze
@@ -147,6 +147,9 @@ class Place:
     level: str = MUNICIPALITY
     parent: str = ""
     written: str = ""  # the name as the file writes it, when the level changed it
+    # The file is the register of this body itself (the German list for the German Kreise
+    # that keep partnerships): it may be created without a gazetteer match or a geocode.
+    vouched: bool = False
 
     @property
     def label(self) -> str:
@@ -357,18 +360,29 @@ GERMAN_ASSOCIATIONS = (
 )
 
 
+def german_district(municipality: str) -> str | None:
+    """The name of the Kreis (a rural district, level "region") a German side names, without
+    the seat the list adds in brackets: "Oldenburg (Kreis) (Wildeshausen)" is "Oldenburg
+    (Kreis)", "Rhein-Sieg-Kreis (Kreis)" "Rhein-Sieg-Kreis"; None for a municipality."""
+    lowered = municipality.casefold()
+    if not ("(kreis)" in lowered or lowered.endswith("kreis") or "landkreis" in lowered):
+        return None
+    bracketed = re.match(r"^(.*?)\s*\(Kreis\)", municipality, re.IGNORECASE)
+    if bracketed is None:
+        return municipality  # "Landkreis Göttingen", "Enzkreis"
+    base = bracketed[1].strip().strip('"')
+    return base if base.casefold().endswith("kreis") else f"{base} (Kreis)"
+
+
 def read_twintowns_de(raw: dict[str, str], number_: int) -> Row:
     municipality = raw.get("municipality", "").strip()
     partner = raw.get("partnergemeinde", "").strip()
     lowered = municipality.casefold()
-    if "(kreis)" in lowered or lowered.endswith("kreis") or "landkreis" in lowered:
-        raise RowRejected("the German side is a district (Kreis), not a city")
+    district = german_district(municipality)
     if any(word in lowered for word in GERMAN_ASSOCIATIONS):
         raise RowRejected("the German side is an association of municipalities")
     if not partner:
         raise RowRejected("no partner named")
-    if partner.casefold().startswith(("wojewodschaft", "region ", "département", "county ")):
-        raise RowRejected("the partner is a region, not a city")
     form = raw.get("form", "").strip()
     if form not in GERMAN_FORMS:
         raise RowRejected("no form of partnership given (p, f or k)")
@@ -377,15 +391,23 @@ def read_twintowns_de(raw: dict[str, str], number_: int) -> Row:
     if not partner_country:
         raise RowRejected("the partner's country is missing or unknown")
     row = Row(number_, raw, kind=kind)
-    row.place_a = with_level(
-        Place(
-            names=name_variants(municipality),
-            country="DE",
-            latitude=number(raw.get("latitude", "")),
-            longitude=number(raw.get("longitude", "")),
-        ),
-        municipality,
-    )
+    if district is not None:
+        # A Kreis keeps partnerships of its own (with a powiat, a département, a county): a
+        # place of its own, never its seat's town. Its geocode is its seat's postcode, and
+        # sometimes another Land's ("Altenburger Land" placed in Niedersachsen): left out.
+        row.place_a = Place(
+            names=[district], country="DE", level=REGION, written=municipality, vouched=True
+        )
+    else:
+        row.place_a = with_level(
+            Place(
+                names=name_variants(municipality),
+                country="DE",
+                latitude=number(raw.get("latitude", "")),
+                longitude=number(raw.get("longitude", "")),
+            ),
+            municipality,
+        )
     # The German side was geocoded from its postcode; the partners by name, often wrongly
     # (the data set's README: Pinsk placed in Austria), so their geocodes decide nothing.
     row.place_b = with_level(
@@ -837,7 +859,7 @@ class Matcher:
         geocode is trusted (the German side, geocoded from its postcode) and lies among the
         cities of its country. A name with an untrusted geocode (a German list's partner, a
         mapped file's town) waits for a curator instead: "Brivela Gaillarde" is no city."""
-        if place.wikidata_id or place.geonames_id is not None:
+        if place.wikidata_id or place.geonames_id is not None or place.vouched:
             return True
         return place.trusted_geocode and point is not None and self.plausible(place.country, point)
 
