@@ -304,7 +304,11 @@ def partial_date(value: str, precision: str = "") -> tuple[datetime.date, str] |
 
 def geonames_id(value: str) -> int | None:
     value = value.strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    # Digits 0-9 and no more than a key holds: str.isdigit() takes "²", which int() refuses,
+    # and int() refuses more than 4300 digits (a 500 for the whole file).
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value) or None
 
 
 # -- Profiles: read a file's rows into Places and partnership fields ------------------------
