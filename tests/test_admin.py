@@ -31,7 +31,10 @@ pytestmark = pytest.mark.django_db
 PROJECT_MODELS = [
     model
     for model in apps.get_models()
-    if admin.site.is_registered(model) and model._meta.app_label in {"cities", "agreements"}
+    if admin.site.is_registered(model)
+    and model._meta.app_label in {"cities", "agreements"}
+    # A queue filled by imports, with no add page: tests/test_unmatched.py opens its pages.
+    and model._meta.label != "agreements.UnmatchedPlace"
 ]
 
 
