@@ -60,13 +60,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(live_server: Any, django_db_serialized_rollback: None, transactional_db: None) -> str:
-    """The live server with the seed data and a few more partnerships to filter.
-
-    With a serialized rollback, as every transactional test here has: a test without one
-    empties the tables and lets post_migrate recreate the content types, which the next
-    serialized test then restores again (a unique violation); a serialized one empties them
-    without post_migrate, so that the next test without one found no content types."""
+def site(live_server: Any, transactional_db: None) -> str:
+    """The live server with the seed data and a few more partnerships to filter."""
     from django.apps import apps
 
     from agreements.models import Theme

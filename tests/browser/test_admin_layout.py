@@ -117,7 +117,6 @@ def curator_context(browser: Any, site: str, django_user_model: Any) -> Iterator
         context.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [1366, 390])
 def test_admin_change_pages_fit_the_screen(curator_context: Any, site: str, width: int) -> None:
     page = curator_context(width).new_page()

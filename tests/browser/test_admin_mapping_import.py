@@ -30,7 +30,6 @@ LABELS = {
 }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("language", "width"), [("fa", 1366), ("en", 390)])
 def test_a_keyboard_user_maps_and_previews_a_file(
     browser: Any,

@@ -15,7 +15,6 @@ from .test_admin_layout import OVERFLOWING, SHOTS
 from .test_admin_layout import curator_context as curator_context  # the signed-in browser
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_merge_preview_and_revert_screens_fit(
     curator_context: Any, site: str, width: int

@@ -20,7 +20,6 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("FORMS_SHOTS", "/tmp/forms-shots"))  # noqa: S108
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_translation_fieldsets_open_and_fit_the_screen(
     browser: Any,
