@@ -48,6 +48,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,14 @@ def country_code(name: str) -> str:
         raise RowRejected(f"ambiguous country name: {name}")
     if len(name) == 2 and name.upper() in countries:
         return name.upper()
-    return COUNTRY_ALIASES.get(name.casefold()) or countries.by_name(name, insensitive=True) or ""
+    return COUNTRY_ALIASES.get(name.casefold()) or english_country(name.casefold())
+
+
+@cache
+def english_country(name: str) -> str:
+    """django-countries' match of an English name, remembered: each call translates all 250
+    names, a fifth of the open-data load for 11,000 rows naming 200 countries."""
+    return countries.by_name(name, insensitive=True) or ""
 
 
 def number(value: str) -> float | None:
