@@ -254,7 +254,7 @@ def country_code(name: str) -> str:
 @cache
 def english_country(name: str) -> str:
     """django-countries' match of an English name, remembered: each call translates all 250
-    names, a fifth of the open-data load for 11,000 rows naming 200 countries."""
+    names, a quarter of the open-data load for 11,000 rows naming 200 countries."""
     return countries.by_name(name, insensitive=True) or ""
 
 
