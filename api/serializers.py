@@ -27,6 +27,7 @@ from agreements.models import (
 )
 from cities.models import Citation, City, CityName, Network, NetworkMembership
 from common.dates import PartialDate
+from seeking.models import PartnerSearch
 
 from .rows import CityBriefs, CityRows, PartnershipRows, ProjectRows, Row, RowShape
 
@@ -485,3 +486,89 @@ class ThemeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name", "description"]
+
+
+class SearchCitySerializer(CityBriefSerializer):
+    """The searching city: ``url`` is null when the city has no page of its own yet (no
+    published partnership and no gazetteer entry name it)."""
+
+    url = serializers.URLField(allow_null=True)
+
+    def to_representation(self, city: City) -> Row:
+        row = super().to_representation(city)
+        if not getattr(city, "has_page", True):
+            row["url"] = None
+        return row
+
+
+class ContactSerializer(serializers.Serializer):
+    """The municipal office to write to: an office and a post, never a private person."""
+
+    office = serializers.CharField(source="contact_office")
+    role = serializers.CharField(source="contact_role")
+    email = serializers.EmailField(source="contact_email", help_text="Empty when not given.")
+    web_page = serializers.CharField(source="contact_url", help_text="Empty when not given.")
+
+
+class PartnerSearchListSerializer(serializers.ListSerializer):
+    """Marks, with one query for the page, which searching cities have a page of their own."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        searches = list(data.all() if hasattr(data, "all") else data)
+        mark_city_pages(searches)
+        return super().to_representation(searches)
+
+
+def mark_city_pages(searches: list[PartnerSearch]) -> None:
+    public = set(
+        City.objects.public()
+        .filter(pk__in={search.city_id for search in searches})
+        .values_list("pk", flat=True)
+    )
+    for search in searches:
+        search.city.has_page = search.city_id in public  # type: ignore[attr-defined]
+
+
+class PartnerSearchSerializer(serializers.ModelSerializer):
+    """A city's call for partners, published and running today."""
+
+    url = PermalinkField()
+    city = SearchCitySerializer(read_only=True)
+    themes = ThemeSlugsField()
+    countries = serializers.SerializerMethodField(
+        help_text="Countries of interest, ISO 3166-1 alpha-2; empty when any is welcome."
+    )
+    regions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="UN M49 regions of interest (slugs); empty when any is welcome.",
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(), help_text="Working languages, BCP 47 tags."
+    )
+    contact = ContactSerializer(source="*", read_only=True)
+    starts = serializers.DateField(help_text="Public from this day.")
+    ends = serializers.DateField(help_text="The last day it is public.")
+
+    class Meta:
+        model = PartnerSearch
+        list_serializer_class = PartnerSearchListSerializer
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "city",
+            "starts",
+            "ends",
+            "offers",
+            "looking_for",
+            "themes",
+            "countries",
+            "regions",
+            "languages",
+            "contact",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, search: PartnerSearch) -> list[str]:
+        return [country.code for country in search.countries]

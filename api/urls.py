@@ -17,6 +17,7 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("cities", views.CityViewSet, basename="city")
 router.register("networks", views.NetworkViewSet, basename="network")
 router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("seeking-partners", views.PartnerSearchViewSet, basename="partner-search")
 
 # The API documentation page names the reconciliation service, which has a protocol of its own
 # and so no place in the schema (api/reconcile.py).

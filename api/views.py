@@ -25,6 +25,9 @@ from agreements.models import (
 from cities.filters import CityFilter
 from cities.models import Citation, City, Network, NetworkMembership
 from publishing.facets import clean_query
+from seeking.filters import PartnerSearchFilter
+from seeking.models import PartnerSearch
+from seeking.views import public_searches
 
 from . import serializers
 
@@ -168,3 +171,20 @@ class ThemeViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.ThemeSerializer
     queryset = Theme.objects.order_by("name")
+
+
+class PartnerSearchViewSet(ReadOnlyViewSet):
+    """Cities seeking partners: published calls running today, with the list page's facets
+    (``/seeking-partners/?theme=music`` and ``/api/v1/seeking-partners/?theme=music`` give
+    the same calls). A draft, a call not yet started and an ended one are not here."""
+
+    filterset_class = PartnerSearchFilter
+    serializer_class = serializers.PartnerSearchSerializer
+
+    def get_queryset(self) -> QuerySet[PartnerSearch]:
+        return public_searches()
+
+    def get_object(self) -> PartnerSearch:
+        search = super().get_object()
+        serializers.mark_city_pages([search])
+        return search

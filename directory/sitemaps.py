@@ -119,7 +119,7 @@ class PartnerSearchSitemap(RecordSitemap):
     """Calls for partners running today: a draft or an ended call is in no sitemap."""
 
     def items(self) -> QuerySet[PartnerSearch]:
-        return PartnerSearch.objects.public().only("pk", "updated_at").order_by("pk")
+        return PartnerSearch.objects.public().only("slug", "updated_at").order_by("pk")
 
 
 class PersonSitemap(LocalisedSitemap):

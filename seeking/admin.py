@@ -34,6 +34,7 @@ class PartnerSearchForm(forms.ModelForm):
         fields = [
             "city",
             "title",
+            "slug",
             "starts",
             "ends",
             "offers",
@@ -61,7 +62,7 @@ class PartnerSearchAdmin(CuratedThemesAdmin, PublishableAdmin):
     autocomplete_fields = ["city"]
     date_hierarchy = "ends"
     fieldsets = [
-        (None, {"fields": ["city", "title", "starts", "ends"]}),
+        (None, {"fields": ["city", "title", "slug", "starts", "ends"]}),
         (_("The call"), {"fields": ["offers", "looking_for", "themes"]}),
         (_("Partners wanted from"), {"fields": ["countries", "regions", "languages"]}),
         (

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -98,6 +99,13 @@ class PartnerSearch(ThemedRecord, Publishable):
         _("title"),
         max_length=200,
         help_text=_("One line, e.g. “Partners for youth exchanges and urban gardens”."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Its address: made from the city and the title when left empty."),
     )
     offers = models.TextField(
         _("what the city offers"),
@@ -182,7 +190,29 @@ class PartnerSearch(ThemedRecord, Publishable):
         return f"{self.city.name}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("seeking:search-detail", args=[self.pk])
+        return reverse("seeking:search-detail", args=[self.slug])
+
+    def make_slug(self) -> str:
+        """``<city>-<title>``, numbered when taken ("florence-youth-exchanges-2"); never all
+        digits, which the old addresses by number would take for an id."""
+        base = slugify(f"{self.city.slug} {self.title}")[:190].strip("-") or "call"
+        if base.isdigit():
+            base = f"call-{base}"
+        taken = set(
+            PartnerSearch.objects.exclude(pk=self.pk)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:
+            self.slug = self.make_slug()
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()

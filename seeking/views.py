@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import BadRequest
 from django.core.paginator import Page
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -95,15 +96,30 @@ def search_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page
-def search_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def search_detail(request: HttpRequest, slug: str) -> HttpResponse:
     search = get_object_or_404(
         PartnerSearch.objects.public()
         .select_related("city")
         .prefetch_related(prefetch_themes(), local_names("city__")),
-        pk=pk,
+        slug=slug,
     )
     mark_public_cities([search])
     return render(request, "seeking/search_detail.html", {"search": search})
+
+
+@require_safe
+def search_by_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first address of a call, by its number: a 301 to its page while it is public,
+    the same 404 as for nothing otherwise (a draft's number says nothing)."""
+    if pk > 2**63 - 1:
+        raise Http404
+    slug = PartnerSearch.objects.public().filter(pk=pk).values_list("slug", flat=True).first()
+    if slug is None:
+        raise Http404
+    url = reverse("seeking:search-detail", args=[slug])
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return HttpResponsePermanentRedirect(url)
 
 
 def city_searches(city: City) -> list[PartnerSearch]:

@@ -594,10 +594,11 @@ def test_a_draft_or_future_call_is_on_no_public_page_feed_or_sitemap(
             assert call.title not in response.content.decode(), address
     for call in hidden:
         assert client.get(f"/seeking-partners/{call.pk}/").status_code == 404
+        assert client.get(f"/seeking-partners/{call.slug}/").status_code == 404
     for section in ("seeking", "partner-searches", "searches"):
         response = client.get(f"/sitemap-{section}.xml")
         if response.status_code == 200:
-            assert "seeking-partners/" + str(hidden[0].pk) not in response.content.decode()
+            assert "seeking-partners/" + hidden[0].slug not in response.content.decode()
 
 
 def test_a_hostile_call_is_escaped_on_its_public_pages(client: Client, florence: City) -> None:
@@ -612,7 +613,7 @@ def test_a_hostile_call_is_escaped_on_its_public_pages(client: Client, florence:
         contact_office=f"Office{HOSTILE}",
         contact_role=f"Role{HOSTILE}",
     )
-    for address in ("/seeking-partners/", f"/seeking-partners/{call.pk}/", "/cities/florence/"):
+    for address in ("/seeking-partners/", call.get_absolute_url(), "/cities/florence/"):
         for language in ("en", "fa"):
             response = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 200, address
@@ -1053,7 +1054,7 @@ def test_no_translated_text_or_call_breaks_out_of_the_pages_structured_data(
                 reverse("directory:city-detail", args=["florence"]),
                 reverse("directory:project-list"),
             ]
-        pages += [f"/seeking-partners/{call.pk}/", "/seeking-partners/"]
+        pages += [call.get_absolute_url(), "/seeking-partners/"]
         for page in pages:
             response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
             assert response.status_code == 200, page
