@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 from cities.models import City
 from editors.access import is_curator
 
-from .merging import MergeError, merge, revert, revert_blocker
+from .merging import MergeError, merge, revert, revert_blocker, takeable_fields
 from .models import MergeLog, Partnership
 
 HIDDEN_FIELDS = {"id", "search_key", "search_keys"}
@@ -138,6 +138,9 @@ def shown_value(record: models.Model, column: Any) -> str:
     value = getattr(record, column.name)
     if value in (None, ""):
         return "—"
+    if hasattr(record, f"{column.name}_when"):  # a partial date: at its precision
+        when = getattr(record, f"{column.name}_when")
+        return f"{when} ({when.as_written})" if when.as_written else str(when)
     if column.choices:
         return str(getattr(record, f"get_{column.name}_display")())
     if isinstance(value, datetime.datetime):
@@ -147,14 +150,28 @@ def shown_value(record: models.Model, column: Any) -> str:
     return str(value)
 
 
-def field_rows(kept: models.Model, removed: models.Model) -> list[dict[str, Any]]:
+def field_rows(kept: models.Model, removed: models.Model, taken: list[str]) -> list[dict[str, Any]]:
+    """The two records side by side; where they differ in a field the record kept may take
+    from the removed one (``takeable_fields``), a box to take it, ticked as posted."""
+    takeable = set(takeable_fields(type(kept)))
     rows = []
+    names = {column.name for column in kept._meta.concrete_fields}
     for column in kept._meta.concrete_fields:
-        if column.name in HIDDEN_FIELDS:
-            continue
+        base = column.name.removesuffix("_precision").removesuffix("_as_written")
+        if column.name in HIDDEN_FIELDS or (base != column.name and base in names):
+            continue  # a partial date's precision and text are shown with its date
         left, right = shown_value(kept, column), shown_value(removed, column)
+        differ = left != right
         rows.append(
-            {"label": column.verbose_name, "kept": left, "removed": right, "differ": left != right}
+            {
+                "name": column.name,
+                "label": column.verbose_name,
+                "kept": left,
+                "removed": right,
+                "differ": differ,
+                "takeable": differ and column.name in takeable,
+                "taken": column.name in taken,
+            }
         )
     return rows
 
@@ -186,9 +203,10 @@ def merge_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
     kept = records[int(kept_id)]
     removed = records[second if kept.pk == first else first]
     status = 200
+    taken = data.getlist("take")
     if request.method == "POST" and data.get("merge"):
         try:
-            done = merge(kept, removed, request.user)
+            done = merge(kept, removed, request.user, take=taken)
         except MergeError as refusal:
             messages.error(request, _("Nothing was merged: %(problem)s") % {"problem": refusal})
             status = 400
@@ -223,7 +241,7 @@ def merge_view(model_admin: Any, request: HttpRequest) -> HttpResponse:
         "choices": [records[first], records[second]],
         "kept": kept,
         "removed": removed,
-        "fields": field_rows(kept, removed),
+        "fields": field_rows(kept, removed, taken),
         "groups": [
             (group, [(step, ACTIONS.get(step.action, step.action)) for step in steps])
             for group, steps in (result.grouped() if result else [])

@@ -90,6 +90,70 @@ REVIEWED: dict[str, str] = {
 
 MERGEABLE = (City, Partnership)
 
+# Columns a curator cannot take from the removed record: its identity and address (the
+# removed slug already leads to the record kept), its publication (a workflow of its own),
+# what the database writes, and the pair of a partnership (the same two cities).
+NOT_TAKEN = {
+    "id",
+    "slug",
+    "search_key",
+    "search_keys",
+    "publication_state",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "city_a",
+    "city_b",
+}
+
+
+def takeable_fields(model: type[models.Model]) -> list[str]:
+    """The fields whose value a curator may take from the removed record: each one a column
+    or a partial date (its precision and "as written" come with it). Unique columns are not
+    among them: the merge itself moves identifiers the record kept lacks."""
+    names = {column.name for column in model._meta.concrete_fields}
+    fields = []
+    for column in model._meta.concrete_fields:
+        name = column.name
+        if name in NOT_TAKEN or column.unique or not column.editable:
+            continue
+        base = name.removesuffix("_precision").removesuffix("_as_written")
+        if base != name and base in names:
+            continue
+        fields.append(name)
+    return fields
+
+
+def columns_taken(model: type[models.Model], names: Any) -> list[str]:
+    """The attributes to copy for the chosen ``names``, or ``MergeError`` for a name that
+    cannot be taken (a forged form)."""
+    allowed = set(takeable_fields(model))
+    unknown = sorted(set(names) - allowed)
+    if unknown:
+        raise MergeError(
+            _("These fields cannot be taken from the removed record: %(fields)s.")
+            % {"fields": ", ".join(unknown)}
+        )
+    by_name = {column.name: column for column in model._meta.concrete_fields}
+    columns = []
+    for name in dict.fromkeys(names):
+        columns.append(by_name[name].attname)
+        columns += [
+            f"{name}{suffix}"
+            for suffix in ("_precision", "_as_written")
+            if f"{name}{suffix}" in by_name
+        ]
+    return columns
+
+
+def json_value(row: models.Model, attname: str) -> Any:
+    """A column's value as JSON can hold it (dates as ISO text), for the merge log."""
+    value = getattr(row, attname)
+    if value is None or isinstance(value, bool | int | float | str | dict | list):
+        return value
+    (column,) = (column for column in row._meta.concrete_fields if column.attname == attname)
+    return column.value_to_string(row)
+
 
 class MergeError(Exception):
     """A merge or a revert that cannot be made; the message says why, for the curator."""
@@ -201,13 +265,14 @@ class Journal:
         self.steps.append(Step(group, action, str(row)))
 
     def update(self, row: models.Model, reason: str = "", **values: Any) -> None:
-        old = {name: getattr(row, name) for name in values}
+        old = {name: json_value(row, name) for name in values}
         for name, value in values.items():
             setattr(row, name, value)
         self.stamp(row, reason)
         row.save()
+        new = {name: json_value(row, name) for name in values}
         self.entries.append(
-            {"op": "update", "model": row._meta.label, "pk": row.pk, "old": old, "new": values}
+            {"op": "update", "model": row._meta.label, "pk": row.pk, "old": old, "new": new}
         )
 
     def delete(self, row: models.Model, reason: str = "") -> None:
@@ -427,6 +492,20 @@ def name_and_ids(journal: Journal, kept: City, removed: City) -> None:
         journal.tell(str(OtherWikidataId._meta.verbose_name_plural), "created", other)
 
 
+def keep_old_name(journal: Journal, kept: City, old_name: str) -> None:
+    """The kept city took the removed one's name: its own becomes another of its names, in
+    place of the other name the merge had just added (now its name)."""
+    if kept.names.filter(name=old_name, language="").exists():
+        return
+    added = kept.names.filter(name=kept.name, language="").first()
+    if added is not None:
+        journal.update(added, name=old_name)
+    else:
+        name = CityName(city=kept, name=old_name, language="")
+        journal.create(name)
+        journal.tell(_("names"), "created", name)
+
+
 def after_city_merge(journal: Journal, kept: City, removed: dict[str, Any]) -> None:
     """Identifiers only the removed city had, once it no longer holds them."""
     values = {}
@@ -498,15 +577,22 @@ class _Preview(Exception):
 
 
 def merge(
-    kept: models.Model, removed: models.Model, user: Any, preview: bool = False
+    kept: models.Model,
+    removed: models.Model,
+    user: Any,
+    preview: bool = False,
+    take: Any = (),
 ) -> MergeResult:
     """Merge ``removed`` into ``kept`` (two cities or two partnerships), in one transaction.
 
-    ``preview``: do it, tell what was done, and roll it all back. A merge with blockers
-    raises ``MergeError`` (a preview lists them)."""
+    ``take``: fields (``takeable_fields``) whose value the record kept takes from the
+    removed one, e.g. its population or its date established. ``preview``: do it, tell what
+    was done, and roll it all back. A merge with blockers raises ``MergeError`` (a preview
+    lists them)."""
     model = type(kept)
     if model not in MERGEABLE or type(removed) is not model:
         raise MergeError(_("Only two cities or two partnerships can be merged."))
+    taken_columns = columns_taken(model, take)
     if kept.pk == removed.pk:
         raise MergeError(_("Choose two different records."))
     if isinstance(kept, Partnership) and {kept.city_a_id, kept.city_b_id} != {
@@ -524,6 +610,7 @@ def merge(
             kept, removed = records[kept.pk], records[removed.pk]
             journal = Journal(reason_for(kept, removed), user)
             removed_data = fields_of(removed)
+            taken = {attname: getattr(removed, attname) for attname in taken_columns}
             removed_label, removed_slug = str(removed), removed.slug  # type: ignore[attr-defined]
             merge_rows(journal, kept, removed)
             result = MergeResult(kept, removed, journal.steps, journal.blockers)
@@ -534,8 +621,17 @@ def merge(
             if isinstance(kept, City):
                 kept.refresh_from_db()
                 after_city_merge(journal, kept, removed_data)
+                if taken.get("parent_id") == kept.pk:
+                    raise MergeError(_("A city cannot be its own district."))
             kept.refresh_from_db()
-            journal.update(kept, reason=f"merged {removed_label} (#{removed.pk}) into this record")
+            old_name = getattr(kept, "name", "")
+            journal.update(
+                kept, reason=f"merged {removed_label} (#{removed.pk}) into this record", **taken
+            )
+            if taken:
+                journal.tell(_("fields taken from the removed record"), "updated", kept)
+            if isinstance(kept, City) and taken.get("name", old_name) != old_name:
+                keep_old_name(journal, kept, old_name)
             refresh_indexes(journal)
             if preview:
                 raise _Preview
@@ -655,6 +751,8 @@ def revert(log: MergeLog, user: Any) -> None:
                             % {"record": model._meta.verbose_name, "id": entry["pk"]}
                         )
                     for name, value in entry["old"].items():
+                        # As the log holds it (dates as text), typed again for the save.
+                        value = model._meta.get_field(name).to_python(value)
                         setattr(row, name, value)
                         if name == "culturalproject_id":
                             projects.add(value)

@@ -539,3 +539,106 @@ def test_a_district_merged_with_its_own_city(curator_login: Client) -> None:
     assert kept.parent_id is None and other.parent_id == kept.pk
     curator_login.post(revert_url(MergeLog.objects.get()))
     assert same_rows(snapshot(), before)
+
+
+# -- taking fields from the removed record -------------------------------------------------------
+
+
+def test_the_record_kept_takes_the_fields_ticked_from_the_removed_one_and_revert_undoes_it(
+    curator_login: Client,
+) -> None:
+    import datetime
+
+    florence, isfahan = CityFactory(name="Florence"), CityFactory(name="Isfahan")
+    kept = PartnershipFactory(
+        city_a=florence,
+        city_b=isfahan,
+        established=datetime.date(1990, 1, 1),
+        established_precision="year",
+        summary="Kept summary",
+    )
+    twice = PartnershipFactory(
+        city_a=florence,
+        city_b=isfahan,
+        kind=PartnershipKind.FRIENDSHIP,
+        slug="twice",
+        established=datetime.date(1998, 3, 1),
+        established_precision="month",
+        established_as_written="Esfand 1376",
+        summary="The better summary",
+    )
+    before = snapshot()
+    ids = {"ids": f"{kept.pk},{twice.pk}", "kept": kept.pk}
+    preview = curator_login.get(PARTNERSHIP_MERGE, ids).content.decode()
+    # Dates at their precision, never the fake first day; a box beside each differing value.
+    assert "March 1998 (Esfand 1376)" in preview and "1 March 1998" not in preview
+    assert 'name="take" value="established"' in preview
+    assert 'name="take" value="summary"' in preview
+    assert 'name="take" value="slug"' not in preview  # an address is not taken
+    response = curator_login.post(
+        PARTNERSHIP_MERGE, {**ids, "merge": "1", "take": ["established", "summary"]}
+    )
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert (kept.established, kept.established_precision, kept.established_as_written) == (
+        datetime.date(1998, 3, 1),
+        "month",
+        "Esfand 1376",
+    )
+    assert kept.summary == "The better summary"
+    assert kept.kind == PartnershipKind.SISTER_CITY  # not ticked: its own value stays
+    curator_login.post(revert_url(MergeLog.objects.get()))
+    assert same_rows(snapshot(), before)
+
+
+def test_a_city_taking_the_removed_name_keeps_its_own_as_another_name(
+    curator_login: Client,
+) -> None:
+    kept = CityFactory(name="Brivela Gaillarde", population=None)
+    removed = CityFactory(name="Brive-la-Gaillarde", population=46630)
+    before = snapshot()
+    response = curator_login.post(
+        CITY_MERGE,
+        {
+            "ids": f"{kept.pk},{removed.pk}",
+            "kept": kept.pk,
+            "merge": "1",
+            "take": ["name", "population"],
+        },
+    )
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert (kept.name, kept.population) == ("Brive-la-Gaillarde", 46630)
+    assert list(kept.names.filter(language="").values_list("name", flat=True)) == [
+        "Brivela Gaillarde"
+    ]
+    curator_login.post(revert_url(MergeLog.objects.get()))
+    assert same_rows(snapshot(), before)
+
+
+@pytest.mark.parametrize("field", ["slug", "id", "publication_state", "nothing", "wikidata_id"])
+def test_a_forged_field_to_take_is_a_400_and_merges_nothing(
+    curator_login: Client, field: str
+) -> None:
+    kept, removed = CityFactory(name="Brive"), CityFactory(name="Brivela")
+    response = curator_login.post(
+        CITY_MERGE,
+        {"ids": f"{kept.pk},{removed.pk}", "kept": kept.pk, "merge": "1", "take": field},
+    )
+    assert response.status_code == 400
+    assert "cannot be taken" in response.content.decode()
+    assert City.objects.filter(pk=removed.pk).exists()
+
+
+def test_a_city_cannot_take_its_own_district_as_its_parent(curator_login: Client) -> None:
+    kept = CityFactory(name="Brive", level="district")
+    removed = CityFactory(name="Brivela", level="district", parent=kept)
+    response = curator_login.post(
+        CITY_MERGE,
+        {"ids": f"{kept.pk},{removed.pk}", "kept": kept.pk, "merge": "1", "take": "parent"},
+    )
+    assert response.status_code == 400
+    assert "its own district" in response.content.decode()
+    assert City.objects.filter(pk=removed.pk).exists()
+    kept.refresh_from_db()
+    assert kept.parent_id is None

@@ -32,8 +32,15 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="partnersearch",
             name="slug",
+            # No index yet: the unique one comes once every call has its slug (an index
+            # first would make PostgreSQL's "_like" index twice).
             field=models.SlugField(
-                blank=True, default="", help_text=HELP, max_length=200, verbose_name="slug"
+                blank=True,
+                db_index=False,
+                default="",
+                help_text=HELP,
+                max_length=200,
+                verbose_name="slug",
             ),
             preserve_default=False,
         ),
