@@ -493,6 +493,7 @@ MAPPABLE = {
     "wikidata_a": "the first city's Wikidata id (Q…)",
     "wikidata_b": "the second city's Wikidata id (Q…)",
     "established": "the year or date it was established (1998, 1998-05, 1998-05-01)",
+    "ended": "the year or date it ended (1998, 1998-05, 1998-05-01); its status is then ended",
     "kind": "its kind (sister city, friendship, cooperation, institutional, or their codes)",
     "status": "its status (proposed, active, dormant, ended, or their codes)",
 }
@@ -550,6 +551,13 @@ def mapped_reader(mapping: dict[str, str]) -> Any:
         )
         row.status = choice_value(PartnershipStatus, column(raw, "status"), "status")
         row.established = partial_date(column(raw, "established"))
+        row.ended = partial_date(column(raw, "ended"))
+        if row.ended:
+            if row.status and row.status != PartnershipStatus.ENDED:
+                raise RowRejected(f"an end date with the status {row.status}", column(raw, "ended"))
+            row.status = PartnershipStatus.ENDED
+        if row.established and row.ended and row.ended[0] < row.established[0]:
+            raise RowRejected("the end is before the start", column(raw, "ended"))
         # What the row states, in words, from its own columns.
         sides = [
             f"{column(raw, f'city_{side}')}, {column(raw, f'country_{side}')}"
@@ -560,6 +568,8 @@ def mapped_reader(mapping: dict[str, str]) -> Any:
         ]
         if column(raw, "established"):
             stated.append(f"since {column(raw, 'established')}")
+        if column(raw, "ended"):
+            stated.append(f"ended {column(raw, 'ended')}")
         row.excerpt_en = " – ".join(sides) + (f": {', '.join(stated)}" if stated else "")
         return row
 

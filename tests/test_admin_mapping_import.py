@@ -366,3 +366,33 @@ def test_the_mapping_form_speaks_the_admins_language(
     response = curator_login.post(url, {"file": upload(FILE), "profile": "mapped"})
     assert response.status_code == 200
     assert label in response.content.decode()
+
+
+@pytest.mark.usefixtures("known_cities")
+def test_an_ended_column_imports_the_end_and_the_status_ended(curator_login: Any) -> None:
+    text = (
+        "Stadt;Land;Partnerstadt;Partnerland;Jahr;Ende;Status\n"
+        "Aachen;DE;Reims;FR;1967;2003-05;\n"
+        "Aachen;DE;Toledo;ES;1985;1979;\n"
+        "Berlin;DE;Paris;FR;1987;2001;active\n"
+    )
+    chosen = start(curator_login, text)
+    token = chosen.context["token"]
+    # "Ende" is guessed as the end, "Status" as the status.
+    assert chosen.context["mapping_form"].initial.get("map_ended") == "Ende"
+    mapping = {**MAPPING, "map_ended": "Ende", "map_status": "Status", "publish": "on"}
+    done = step(curator_login, token, "import", **mapping)
+    assert done.status_code == 200
+    outcomes = {o.row: o for o in done.context["report"].outcomes}
+    assert outcomes[2].result == "imported"
+    assert outcomes[3].reason == "the end is before the start"
+    assert outcomes[4].reason == "an end date with the status active"
+    reims = Partnership.objects.get(city_b__name="Reims")
+    assert (reims.status, reims.ended_when.iso, reims.established_when.iso) == (
+        "ended",
+        "2003-05",
+        "1967",
+    )
+    assert Partnership.objects.count() == 1  # the two rejected rows wrote nothing
+    page = curator_login.get(reims.get_absolute_url()).content.decode()
+    assert "May 2003" in page
