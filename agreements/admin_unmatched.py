@@ -76,7 +76,13 @@ def candidates(place: UnmatchedPlace, query: str = "") -> list[dict[str, Any]]:
             continue
         rows.append({"city": city, "km": gap, "likeness": likeness})
     rows.sort(key=lambda r: (-r["likeness"], r["km"] if r["km"] is not None else 1e9))
-    return rows[:15]
+    rows = rows[:15]
+    for row in rows:
+        # A city with namesakes in its country: its match form asks for a check first.
+        city = row["city"]
+        row["described"] = described(city)
+        row["namesakes"] = len(namesakes(city.name, city.country, exclude=city.pk))
+    return rows
 
 
 @cache
@@ -161,6 +167,36 @@ def preview(place: UnmatchedPlace, rows: list[dict[str, Any]]) -> dict[str, Any]
     return {"size": PREVIEW, "dots": dots, "km": round(span * 111)}
 
 
+def namesakes(name: str, country: Any, exclude: int | None = None) -> list[City]:
+    """The directory's cities of ``country`` called ``name`` (as its name or another of its
+    names, compared as search keys): Frankfurt am Main and Frankfurt (Oder), the three
+    Neustadts. Matching to one of several, or creating another, needs a look first."""
+    key = search_key(name)
+    if not key:
+        return []
+    found = (
+        City.objects.filter(country=country)
+        .filter(Q(search_key=key) | Q(names__search_key=key))
+        .distinct()
+        .order_by("-population", "pk")
+    )
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    return list(found[:20])
+
+
+def described(city: City) -> str:
+    """A city told apart from its namesakes: its region and coordinates."""
+    parts = [city.name]
+    if city.subdivision:
+        parts.append(city.subdivision)
+    if city.latitude is not None and city.longitude is not None:
+        parts.append(f"{float(city.latitude):.2f}, {float(city.longitude):.2f}")
+    if city.population:
+        parts.append(_("population %(count)s") % {"count": f"{city.population:,}"})
+    return " · ".join(parts)
+
+
 def is_number(text: str) -> bool:
     """Digits 0-9, as a key or a GeoNames id is written: str.isdigit() also takes "²", which
     int() refuses, and int() refuses more than 4300 digits (both a 500)."""
@@ -221,6 +257,7 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
             "gazetteer": gazetteer_candidates(place, query),
             "map": preview(place, rows),
             "waiting_rows": WaitingRow.objects.filter(places=place).order_by("line")[:50],
+            "same_name": [described(city) for city in namesakes(place.name, place.country)],
             "decided": place.status != PlaceStatus.WAITING,
             "decide_url": reverse("admin:agreements_unmatchedplace_decide", args=[place.pk]),
         }
@@ -256,6 +293,21 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
             city = City.objects.filter(pk=int(raw)).first() if is_number(raw) else None
             if city is None:
                 return HttpResponse(_("Choose a city to match the place to."), status=400)
+            others = namesakes(city.name, city.country, exclude=city.pk)
+            if others and request.POST.get("namesake") != "yes":
+                return HttpResponse(
+                    _(
+                        "%(city)s has namesakes in %(country)s: %(others)s. Check which one "
+                        "the file means, tick the box beside it and match again."
+                    )
+                    % {
+                        "city": described(city),
+                        "country": city.country.name,
+                        "others": "; ".join(described(other) for other in others),
+                    },
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
             status = PlaceStatus.MATCHED
         elif action == "gazetteer":
             raw = request.POST.get("geonames", "")
@@ -268,6 +320,20 @@ class UnmatchedPlaceAdmin(admin.ModelAdmin):
                 return HttpResponse(
                     _("Confirm that the place is a city of its own as the file writes it."),
                     status=400,
+                )
+            existing = namesakes(place.name, place.country)
+            if existing and request.POST.get("namesake") != "yes":
+                return HttpResponse(
+                    _(
+                        "The directory already has %(cities)s in %(country)s. Match the place "
+                        "to one of them, or confirm that it is another place of that name."
+                    )
+                    % {
+                        "cities": "; ".join(described(city) for city in existing),
+                        "country": place.country.name,
+                    },
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
                 )
             city = create_as_written(place)
             status = PlaceStatus.CREATED

@@ -241,3 +241,65 @@ def test_a_place_can_be_created_from_the_gazetteer_entry(curator_login: Any) -> 
         + Partnership.objects.filter(city_a=brive).count()
         == 2
     )
+
+
+def test_matching_a_city_that_has_namesakes_needs_a_check_first(
+    cities: Any, curator_login: Any
+) -> None:
+    """Two Brive-la-Gaillardes in France: the curator is told both apart (region,
+    coordinates) and must say which one the file means before anything is matched."""
+    other = CityFactory(
+        name="Brive-la-Gaillarde",
+        slug="brive-2",
+        country="FR",
+        subdivision="Hauts-de-France",
+        latitude=50.1,
+        longitude=2.9,
+    )
+    german()
+    place = UnmatchedPlace.objects.get()
+    page = curator_login.get(admin_url(UnmatchedPlace, "change", place.pk)).content.decode()
+    assert "1 other city of this name in this country" in page
+    assert "Hauts-de-France · 50.10, 2.90" in page
+    assert 'name="namesake" value="yes" required' in page
+    refused = decide(curator_login, place, action="match", city=cities["brive"].pk)
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("text/plain")
+    assert "has namesakes in France" in refused.content.decode()
+    assert "Hauts-de-France" in refused.content.decode()
+    place.refresh_from_db()
+    assert place.status == "waiting" and not Partnership.objects.filter(city_b=other).exists()
+    done = decide(curator_login, place, action="match", city=cities["brive"].pk, namesake="yes")
+    assert done.status_code == 302
+    place.refresh_from_db()
+    assert (place.status, place.city) == ("matched", cities["brive"])
+
+
+def test_creating_a_place_that_the_directory_already_names_needs_a_second_check(
+    cities: Any, curator_login: Any
+) -> None:
+    german()
+    place = UnmatchedPlace.objects.get()
+    # A city already called "Brivela Gaillarde" in France (by another of its names).
+    CityName.objects.create(city=cities["brive"], name="Brivela Gaillarde", language="fr")
+    page = curator_login.get(admin_url(UnmatchedPlace, "change", place.pk)).content.decode()
+    assert "already has cities of this name in this country" in page
+    refused = decide(curator_login, place, action="create", confirm="yes")
+    assert refused.status_code == 400
+    assert "already has Brive-la-Gaillarde" in refused.content.decode()
+    assert City.objects.filter(country="FR").count() == 1
+    decide(curator_login, place, action="create", confirm="yes", namesake="yes")
+    assert City.objects.filter(name="Brivela Gaillarde", country="FR").exists()
+
+
+def test_a_namesake_message_is_plain_text_whatever_the_name(
+    cities: Any, curator_login: Any
+) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    CityFactory(name="Brive-la-Gaillarde", slug="brive-2", country="FR", subdivision=hostile)
+    german()
+    place = UnmatchedPlace.objects.get()
+    page = curator_login.get(admin_url(UnmatchedPlace, "change", place.pk)).content.decode()
+    assert hostile not in page
+    refused = decide(curator_login, place, action="match", city=cities["brive"].pk)
+    assert refused.status_code == 400 and refused["Content-Type"].startswith("text/plain")
