@@ -77,8 +77,14 @@ HELP: dict[str, Any] = {
     "city_b": _("The name as the file writes it; a district in brackets stays a district."),
     "longitude_a": _("Decimal degrees."),
     "longitude_b": _("Decimal degrees."),
-    "country_a": _("A country name in English (Germany) or its ISO code (DE)."),
-    "country_b": _("A country name in English (Germany) or its ISO code (DE)."),
+    "country_a": _(
+        "A country name in English or another language (Germany, Deutschland) or its ISO "
+        "code (DE, DEU)."
+    ),
+    "country_b": _(
+        "A country name in English or another language (Germany, Deutschland) or its ISO "
+        "code (DE, DEU)."
+    ),
     "latitude_a": _("Decimal degrees. Coordinates never decide between namesakes alone."),
     "latitude_b": _("Decimal degrees. Coordinates never decide between namesakes alone."),
     "geonames_a": _("A number, such as 3060972."),

@@ -240,15 +240,51 @@ class ImportReport:
 
 
 def country_code(name: str) -> str:
-    """An ISO code from an English country name or a code; "" when unknown."""
+    """An ISO code from a country name (English first, then as CLDR writes it in the
+    languages of ``NAME_LANGUAGES``: Deutschland, Allemagne, Germania, آلمان, Đức) or an
+    ISO 3166 code of two or three letters; "" when unknown."""
     name = name.strip()
     if not name:
         return ""
-    if name.casefold() in AMBIGUOUS_COUNTRIES:
+    folded = name.casefold()
+    if folded in AMBIGUOUS_COUNTRIES or folded in foreign_country_names()[1]:
         raise RowRejected(f"ambiguous country name: {name}")
     if len(name) == 2 and name.upper() in countries:
         return name.upper()
-    return COUNTRY_ALIASES.get(name.casefold()) or english_country(name.casefold())
+    if len(name) == 3 and name.isascii() and name.isalpha():
+        code = countries.alpha2(name.upper())
+        if code:
+            return str(code)
+    return (
+        COUNTRY_ALIASES.get(folded)
+        or english_country(folded)
+        or foreign_country_names()[0].get(folded, "")
+    )
+
+
+# The languages whose country names a file may use: the site's, its neighbours' and the
+# registries' (German, French, Spanish, Portuguese, Dutch, Polish, Czech, the Nordic
+# languages, Russian, Ukrainian, Turkish, Arabic, Chinese, Japanese, Korean).
+NAME_LANGUAGES = (  # noqa: SIM905 - a list of 33 codes reads better as one string
+    "it fa vi de fr es pt nl pl cs sk hu ro hr sl sv da nb fi et lv lt el ru uk bg tr ar "
+    "he zh ja ko id"
+).split()
+
+
+@cache
+def foreign_country_names() -> tuple[dict[str, str], frozenset[str]]:
+    """CLDR's country names (Babel) in ``NAME_LANGUAGES``, casefolded, to their codes; and
+    the names that stand for two countries in two languages, which are refused rather than
+    guessed. Read once per process (about a tenth of a second)."""
+    from babel import Locale
+
+    codes: dict[str, set[str]] = defaultdict(set)
+    for language in NAME_LANGUAGES:
+        for code, label in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and code in countries:
+                codes[label.casefold()].add(code)
+    names = {name: next(iter(found)) for name, found in codes.items() if len(found) == 1}
+    return names, frozenset(name for name, found in codes.items() if len(found) > 1)
 
 
 @cache

@@ -123,7 +123,8 @@ def test_a_curator_maps_previews_and_imports_a_file_of_neither_profile(
         "known place, by name and country",
     )
     assert reims["city"] == "Reims"
-    assert rows[5]["outcome"].reason == "the country of city_a is missing or unknown"
+    # "Deutschland" is Germany (CLDR's German name); "Congo" is two countries.
+    assert rows[5]["outcome"].reason == "ambiguous country name: Congo"
     assert rows[6]["outcome"].result == "merged"  # the same pair again
     assert rows[7]["outcome"].reason == "unreadable date: ca. 1990"
     html = preview.content.decode()

@@ -82,3 +82,33 @@ def test_a_wrong_mapping_is_refused_with_a_clear_message_and_nothing_is_written(
     with pytest.raises(CommandError, match=message):
         run(csv_file, *maps, **options)
     assert not Partnership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Deutschland", "DE"),
+        ("Allemagne", "DE"),
+        ("germania", "DE"),
+        ("آلمان", "DE"),
+        ("Đức", "DE"),
+        ("Vereinigtes Königreich", "GB"),
+        ("DEU", "DE"),
+        ("fra", "FR"),
+        ("Italy", "IT"),
+        ("IT", "IT"),
+        ("Atlantis", ""),
+    ],
+)
+def test_a_country_is_read_in_the_languages_registries_write(written: str, code: str) -> None:
+    from agreements.importing import country_code
+
+    assert country_code(written) == code
+
+
+@pytest.mark.parametrize("written", ["Congo", "Kongo"])
+def test_a_country_name_of_two_countries_is_refused_not_guessed(written: str) -> None:
+    from agreements.importing import RowRejected, country_code
+
+    with pytest.raises(RowRejected, match="ambiguous country name"):
+        country_code(written)
