@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .access import CITY_EDITORS, CURATORS
+from .autocomplete import GuardedAutocompleteAdmin
 from .models import CityAssignment
 
 User = get_user_model()
 
 
-class CityAssignmentInline(admin.TabularInline):
+class CityAssignmentInline(GuardedAutocompleteAdmin, admin.TabularInline):
     model = CityAssignment
     extra = 1
     autocomplete_fields = ["city"]

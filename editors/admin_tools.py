@@ -39,6 +39,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from publishing.publication import PublicationState
 
 from .access import city_ids, involving, is_curator
+from .autocomplete import GuardedAutocompleteAdmin
 
 EDITOR_STATES = (PublicationState.DRAFT, PublicationState.IN_REVIEW)
 
@@ -157,7 +158,7 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ScopedAdmin(GuardedAutocompleteAdmin, SimpleHistoryAdmin):
     city_lookups: tuple[str, ...] = ()
     # Reference data everyone sees (cities): the lookups then only limit what editors change.
     editor_sees_all = False
@@ -360,7 +361,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return actions
 
 
-class ScopedInline:
+class ScopedInline(GuardedAutocompleteAdmin):
     """Inlines are edited with their parent, and each row is asked on its own.
 
     A row the user may not edit by itself (for an editor: a published agreement, meeting or
@@ -379,7 +380,7 @@ class ScopedInline:
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if not is_curator(request.user):
             visible_choices(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "publication_state" and not is_curator(request.user):

@@ -7,8 +7,3 @@ class EditorsConfig(AppConfig):
 
     name = "editors"
     verbose_name = _("Editors and review")
-
-    def ready(self) -> None:
-        from .autocomplete import guard
-
-        guard()

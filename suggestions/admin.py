@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from editors.access import city_ids, is_curator
+from editors.autocomplete import GuardedAutocompleteAdmin
 
 from . import services
 from .models import Suggestion
@@ -50,7 +51,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(GuardedAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "created_at", "language"]
     list_filter = [StatusFilter, "kind"]
     search_fields = ["record_label", "city_name", "partner_name", "proposed"]
