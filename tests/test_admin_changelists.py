@@ -91,3 +91,17 @@ def test_the_city_changelist_names_countries_and_finds_cities_by_any_name(
     assert listed(curator_client.get(url + "?country=JP").content.decode()) == {
         City.objects.get(name="Kyoto").pk
     }
+
+
+def test_each_row_has_the_action_checkbox_django_would_draw(curator_login: Any) -> None:
+    """The row checkbox is written directly (cities.admin_tools.BaseAdmin.action_checkbox):
+    the same name, value, class and label as Django's, so that actions still find the rows."""
+    from tests.factories import PartnershipFactory
+
+    partnership = PartnershipFactory()
+    page = curator_login.get("/admin/agreements/partnership/").content.decode()
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{partnership.pk}" '
+        f'class="action-select" aria-label="Select this object for an action - '
+    ) in page
+    assert 'id="action-toggle"' in page  # "select all" still has its rows
