@@ -21,6 +21,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.renderers import get_default_renderer
+from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -39,6 +40,9 @@ PRECISION_CHOICES = [
     (Precision.CIRCA.value, Precision.CIRCA.label),
 ]
 YEARLY = (Precision.YEAR, Precision.CIRCA)
+# The month by its name, in the language of the page (Django's lazy month names): a number
+# typed in a box read as a day or a month depending on the reader's habits. Posted as 1-12.
+MONTH_CHOICES = [("", "---------"), *((str(number), name) for number, name in MONTHS.items())]
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,9 @@ def parts(value: Any) -> list[str]:
 
 class PartialDateWidget(forms.MultiWidget):
     """Year, month and day boxes, the precision and the date as written, side by side, each
-    with its caption. The boxes post as ``<name>_year``, ``<name>_month``, ``<name>_day``,
-    ``<name>_precision`` and ``<name>_as_written``: the last two are the columns' names."""
+    with its caption; the month is chosen by its name. The boxes post as ``<name>_year``,
+    ``<name>_month`` (1-12), ``<name>_day``, ``<name>_precision`` and ``<name>_as_written``:
+    the last two are the columns' names."""
 
     captions = (_("year"), _("month"), _("day"), _("precision"), _("as written"))
 
@@ -88,7 +93,7 @@ class PartialDateWidget(forms.MultiWidget):
         number = {"inputmode": "numeric", "autocomplete": "off"}
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "year": forms.TextInput(attrs={**number, "size": 4, "class": "partial-date-year"}),
-            "month": forms.TextInput(attrs={**number, "size": 2, "class": "partial-date-month"}),
+            "month": forms.Select(attrs={"class": "partial-date-month"}, choices=MONTH_CHOICES),
             "day": forms.TextInput(attrs={**number, "size": 2, "class": "partial-date-day"}),
             "precision": forms.Select(
                 attrs={"class": "partial-date-precision"}, choices=PRECISION_CHOICES

@@ -206,6 +206,10 @@ WRONG = [
         {"established_year": "1998", "established_month": "3", "established_precision": "day"},
         "The precision is “day”: give the day too.",
     ),
+    (  # a forged month: the select offers names, the post must still be 1-12
+        {"established_year": "1998", "established_month": "x", "established_precision": "month"},
+        "Give the month as a number from 1 to 12.",
+    ),
     (
         {"established_year": "nineteen", "established_precision": "year"},
         "Give the year as a number, e.g. 1998.",
@@ -308,6 +312,68 @@ def test_the_message_is_in_the_curators_language(
     response = curator_login.post(f"/{language}{url}", data)  # the admin under /it/ etc.
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+class Options(HTMLParser):
+    """The options (value, label) of the select named ``name``."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name, self.inside = name, False
+        self.options: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "select":
+            self.inside = attributes.get("name") == self.name
+        elif tag == "option" and self.inside:
+            self.options.append([attributes.get("value") or "", ""])
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self.options:
+            self.options[-1][1] += data.strip()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.inside = False
+
+
+def month_options(response: Any, name: str) -> list[tuple[str, str]]:
+    parser = Options(name)
+    parser.feed(response.content.decode())
+    return [(value, label) for value, label in parser.options]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "march", "december"),
+    [("", "March", "December"), ("/it", "Marzo", "Dicembre"), ("/fa", "مارس", "دسامبر")],
+)
+def test_the_month_is_chosen_by_its_name_in_the_curators_language(
+    curator_login: Any, prefix: str, march: str, december: str
+) -> None:
+    partnership = PartnershipFactory(established=None, established_precision="")
+    url = f"{prefix}{admin_url(Partnership, 'change', partnership.pk)}"
+    options = month_options(curator_login.get(url), "established_month")
+    assert [value for value, _ in options] == ["", *(str(number) for number in range(1, 13))]
+    assert options[3] == ("3", march) and options[12] == ("12", december)
+
+    # Chosen and saved at the month's precision, it is the chosen month when opened again.
+    response = save(
+        curator_login,
+        url,
+        established_year="2003",
+        established_month="3",
+        established_precision="month",
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    partnership.refresh_from_db()
+    assert (partnership.established, partnership.established_precision) == (
+        datetime.date(2003, 3, 1),
+        "month",
+    )
+    again = curator_login.get(url)
+    assert boxes(again, "established") == ("2003", "3", "", "month", "")
+    assert f'<option value="3" selected>{march}</option>' in again.content.decode()
 
 
 def test_a_page_read_only_gives_the_date_at_its_precision(
