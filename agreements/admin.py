@@ -1,7 +1,9 @@
 from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path
@@ -16,7 +18,7 @@ from cities.admin_tools import (
     PublishableAdmin,
     country_name,
 )
-from common.translation_admin import TranslatedFieldsAdmin
+from common.translation_admin import TranslatedFieldsAdmin, TranslatedWidgets
 from common.widgets import PartialDateAdmin, PartialDateForm, decade_filter
 from editors.admin_tools import ScopedInline
 
@@ -112,12 +114,16 @@ class PersonAdmin(PublishableAdmin):
     ]
 
 
-class StatusChangeInline(ScopedInline, admin.TabularInline):
+class StatusChangeInline(TranslatedWidgets, ScopedInline, admin.TabularInline):
     model = StatusChange
     form = PartialDateForm
     extra = 0
-    fields = ["sequence", "status", "date", "note"]
+    fields = ["sequence", "status", "date", "note", "note_it", "note_fa", "note_vi"]
     verbose_name_plural = _("life cycle (status history)")
+    # Four notes side by side: small boxes, so that the row fits a 1366 px window.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 20})}
+    }
 
 
 class AgreementInline(ScopedInline, admin.TabularInline):

@@ -770,8 +770,10 @@ class PartnershipFacet(FacetRow):
         }
 
 
-class StatusChange(PartialDateModel):
+class StatusChange(TranslatableRecord, PartialDateModel):
     """A step in a partnership's life cycle: active in 1998, dormant, revived c. 2017."""
+
+    translated_fields = ("note",)
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="status_changes"
@@ -782,6 +784,7 @@ class StatusChange(PartialDateModel):
         _("order"), default=0, help_text=_("Orders steps whose date is unknown.")
     )
     note = models.TextField(_("note"), blank=True)
+    note_it, note_fa, note_vi = translations_of(note)
 
     date_when = PartialDateDescriptor("date")
 

@@ -136,6 +136,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ld.partnership_data(partnership, citations, request),
         disagreements=disagreements(partnership, claims),
         timeline=partnership_timeline(status_changes, agreements, meetings, projects),
+        untranslated_notes=any(change.untranslated_in() for change in status_changes),
         people=people_involved(meetings, agreements),
         citations=citations,
         related=related,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, CulturalProject, Meeting, StatusChange
 from common.dates import PartialDate
+from common.translations import TranslatedText
 
 KIND_LABELS = {
     "status": _("Status"),
@@ -25,7 +26,8 @@ class Event:
     kind: str
     when: PartialDate | None
     title: str
-    detail: str
+    # A status change's note in the page's language (or its original, tagged as such).
+    detail: str | TranslatedText
     record: models.Model | None
     # (date, precision rank, position): undated status steps keep their place in the sequence.
     sort_key: tuple[datetime.date, float, int]
@@ -64,7 +66,8 @@ def partnership_timeline(
         else:
             key = (previous[0], previous[1] + 0.5, position)
         previous = key
-        events.append(Event("status", when, change.get_status_display(), change.note, None, key))
+        note = change.in_language("note")
+        events.append(Event("status", when, change.get_status_display(), note, None, key))
 
     def dated(
         kind: str, when: PartialDate | None, title: str, detail: str, record: models.Model

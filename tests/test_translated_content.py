@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from agreements.models import Agreement, CulturalProject, Meeting, Partnership
+from agreements.models import Agreement, CulturalProject, Meeting, Partnership, StatusChange
 from cities.models import Network
 from publishing.publication import PublicationState
 
@@ -188,6 +188,7 @@ def test_the_seed_records_are_in_italian_persian_and_vietnamese(client: Any) -> 
     call_command("loaddata", "fixtures/seed.json", verbosity=0)
     records = [
         *Partnership.objects.all(),
+        *StatusChange.objects.all(),
         *Agreement.objects.all(),
         *Meeting.objects.all(),
         *CulturalProject.objects.all(),
@@ -223,3 +224,29 @@ def test_a_project_is_found_by_its_title_in_any_language(client: Any) -> None:
     html = client.get(url, {"q": "progetto musicale"}).content.decode()
     assert f'href="/it/projects/{project.slug}/"' in html
     assert "Progetto musicale comune</a>" in html
+
+
+def test_status_notes_read_in_the_page_language_or_are_tagged_english(
+    client: Any, curator_login: Any
+) -> None:
+    partnership = PartnershipFactory()
+    StatusChange.objects.create(
+        partnership=partnership,
+        status="active",
+        sequence=1,
+        note="Activities and consultations to revive the relationship began.",
+        note_fa="فعالیت‌ها و رایزنی‌هایی برای احیای روابط بین دو شهر آغاز شد.",
+    )
+    persian = page(client, partnership, "fa")
+    assert "<bdi>فعالیت‌ها و رایزنی‌هایی برای احیای روابط" in persian
+    assert "revive the relationship" not in persian
+    assert NOTE["fa"] not in persian
+    italian = page(client, partnership, "it")
+    # No Italian yet: the English original, tagged as such, and said so.
+    assert '<bdi lang="en" dir="ltr">Activities and consultations' in italian
+    assert NOTE["it"] in italian
+    # Edited in the partnership's page, each language in its direction.
+    html = curator_login.get(admin_url(Partnership, "change", partnership.pk)).content.decode()
+    tag = re.search(r'<textarea[^>]*name="status_changes-0-note_fa"[^>]*>', html).group(0)
+    assert 'lang="fa"' in tag and 'dir="rtl"' in tag
+    assert 'name="status_changes-0-note_it"' in html
