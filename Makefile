@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 # Local development runs with DEBUG on; tests run with production settings and a throwaway key.
 DEV_ENV := DEBUG=true
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL_REDIRECT=false
@@ -24,7 +26,7 @@ seed: install
 	$(DEV_ENV) $(BIN)/python manage.py rebuild_facets
 
 run: seed
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 superuser: install
 	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
