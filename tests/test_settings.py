@@ -27,6 +27,11 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = run_check()
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    # Two lines, the second the command to type in development; no traceback.
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("In development: DEBUG=true ")
+    assert lines[1].endswith("manage.py check")
 
 
 def test_development_starts_without_a_secret_key() -> None:
