@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from cities.admin import CitationInline
 from cities.admin_tools import (
@@ -33,6 +34,7 @@ from .models import (
     Organization,
     Participant,
     Partnership,
+    PartnershipFacet,
     Person,
     Position,
     Signatory,
@@ -114,6 +116,19 @@ class PersonAdmin(PublishableAdmin):
     ]
 
 
+class PartnershipCountryFilter(CountryListFilter):
+    """The country box, read from the facet index (``PartnershipFacet``, drafts included):
+    one indexed lookup. ``in_country()``'s two ORed joins made PostgreSQL walk all 200,000
+    partnerships in slug order for a country of a few hundred (0.4 s for Finland)."""
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        code = (self.value() or "").strip().upper()
+        if not code or code not in countries:
+            return super().queryset(request, queryset)
+        rows = PartnershipFacet.objects.filter(facet="country", value=code)
+        return queryset.filter(pk__in=rows.values("record"))
+
+
 class StatusChangeInline(TranslatedWidgets, ScopedInline, admin.TabularInline):
     model = StatusChange
     form = PartialDateForm
@@ -174,7 +189,7 @@ class PartnershipAdmin(
         "kind",
         "status",
         decade_filter("established", _("established")),
-        CountryListFilter,
+        PartnershipCountryFilter,
         "citations__source",
         LastConfirmedListFilter,
     ]

@@ -105,3 +105,18 @@ def test_each_row_has_the_action_checkbox_django_would_draw(curator_login: Any) 
         f'class="action-select" aria-label="Select this object for an action - '
     ) in page
     assert 'id="action-toggle"' in page  # "select all" still has its rows
+
+
+def test_the_country_filter_follows_a_city_moved_to_another_country(
+    curator_client: Any, partnerships: dict[str, Partnership]
+) -> None:
+    """Read from the facet index: a correction of a city's country moves its partnerships
+    to the other country's list at once."""
+    url = admin_url(Partnership, "changelist")
+    aachen_reims = partnerships["aachen-reims"]
+    assert listed(curator_client.get(url + "?country=BE").content.decode()) == set()
+    reims = aachen_reims.city_b if aachen_reims.city_b.name == "Reims" else aachen_reims.city_a
+    reims.country = "BE"
+    reims.save()
+    assert listed(curator_client.get(url + "?country=BE").content.decode()) == {aachen_reims.pk}
+    assert listed(curator_client.get(url + "?country=FR").content.decode()) == set()
