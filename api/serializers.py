@@ -28,6 +28,7 @@ from agreements.models import (
 from cities.models import Citation, City, CityName, Network, NetworkMembership
 from common.dates import PartialDate
 from seeking.models import PartnerSearch
+from seeking.views import mark_public_cities
 
 from .rows import CityBriefs, CityRows, PartnershipRows, ProjectRows, Row, RowShape
 
@@ -489,14 +490,14 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 
 class SearchCitySerializer(CityBriefSerializer):
-    """The searching city: ``url`` is null when the city has no page of its own yet (no
-    published partnership and no gazetteer entry name it)."""
+    """The searching city of a call (``source="*"``): ``url`` is null when the city has no
+    page of its own yet (``seeking.views.mark_public_cities``)."""
 
     url = serializers.URLField(allow_null=True)
 
-    def to_representation(self, city: City) -> Row:
-        row = super().to_representation(city)
-        if not getattr(city, "has_page", True):
+    def to_representation(self, search: PartnerSearch) -> Row:  # type: ignore[override]
+        row = super().to_representation(search.city)
+        if not getattr(search, "city_is_public", True):
             row["url"] = None
         return row
 
@@ -515,25 +516,15 @@ class PartnerSearchListSerializer(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[Any]:
         searches = list(data.all() if hasattr(data, "all") else data)
-        mark_city_pages(searches)
+        mark_public_cities(searches)
         return super().to_representation(searches)
-
-
-def mark_city_pages(searches: list[PartnerSearch]) -> None:
-    public = set(
-        City.objects.public()
-        .filter(pk__in={search.city_id for search in searches})
-        .values_list("pk", flat=True)
-    )
-    for search in searches:
-        search.city.has_page = search.city_id in public  # type: ignore[attr-defined]
 
 
 class PartnerSearchSerializer(serializers.ModelSerializer):
     """A city's call for partners, published and running today."""
 
     url = PermalinkField()
-    city = SearchCitySerializer(read_only=True)
+    city = SearchCitySerializer(source="*", read_only=True)
     themes = ThemeSlugsField()
     countries = serializers.SerializerMethodField(
         help_text="Countries of interest, ISO 3166-1 alpha-2; empty when any is welcome."

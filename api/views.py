@@ -27,7 +27,7 @@ from cities.models import Citation, City, Network, NetworkMembership
 from publishing.facets import clean_query
 from seeking.filters import PartnerSearchFilter
 from seeking.models import PartnerSearch
-from seeking.views import public_searches
+from seeking.views import mark_public_cities, public_searches
 
 from . import serializers
 
@@ -186,5 +186,5 @@ class PartnerSearchViewSet(ReadOnlyViewSet):
 
     def get_object(self) -> PartnerSearch:
         search = super().get_object()
-        serializers.mark_city_pages([search])
+        mark_public_cities([search])
         return search
