@@ -244,9 +244,13 @@ class PartnershipAdmin(
         return f"{partnership.city_a.country.code}–{partnership.city_b.country.code}"
 
 
-class SignatoryInline(ScopedInline, admin.TabularInline):
+class SignatoryInline(TranslatedWidgets, ScopedInline, admin.StackedInline):
+    """Stacked: the role in four languages does not fit a table row beside the person and
+    the organization at 1366 px; the translations share one line under the original."""
+
     model = Signatory
     extra = 0
+    fields = ["person", "organization", "role", ("role_it", "role_fa", "role_vi")]
     autocomplete_fields = ["person", "organization"]
 
 
@@ -276,9 +280,13 @@ class AgreementAdmin(
         return str(agreement.signed_when or "")
 
 
-class ParticipantInline(ScopedInline, admin.TabularInline):
+class ParticipantInline(TranslatedWidgets, ScopedInline, admin.StackedInline):
+    """Stacked: the role in four languages does not fit a table row beside the person and
+    the organization at 1366 px; the translations share one line under the original."""
+
     model = Participant
     extra = 0
+    fields = ["person", "organization", "role", ("role_it", "role_fa", "role_vi")]
     autocomplete_fields = ["person", "organization"]
 
 

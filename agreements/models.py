@@ -916,7 +916,7 @@ class Agreement(TranslatableRecord, Publishable, PartialDateModel):
         return reverse("directory:agreement-detail", args=[self.slug])
 
 
-class Signatory(models.Model):
+class Signatory(TranslatableRecord, models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatories")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
@@ -929,6 +929,8 @@ class Signatory(models.Model):
         verbose_name=_("on behalf of"),
     )
     role = models.CharField(_("role"), max_length=300, blank=True)
+    role_it, role_fa, role_vi = translations_of(role)
+    translated_fields = ("role",)
 
     history = HistoricalRecords()
 
@@ -1032,7 +1034,7 @@ class Meeting(ThemedRecord, TranslatableRecord, Publishable, PartialDateModel):
         return reverse("directory:meeting-detail", args=[self.slug])
 
 
-class Participant(models.Model):
+class Participant(TranslatableRecord, models.Model):
     """Who took part in a meeting, in which capacity. The person may be unnamed in the source
     ("the Mayor of Florence"): then only the organization and role are recorded."""
 
@@ -1054,6 +1056,8 @@ class Participant(models.Model):
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=300, blank=True)
+    role_it, role_fa, role_vi = translations_of(role)
+    translated_fields = ("role",)
 
     history = HistoricalRecords()
 

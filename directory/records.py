@@ -127,6 +127,7 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("slug")[:30]
     )
     citations = citations_of([partnership, *agreements, *meetings, *projects])
+    people = people_involved(meetings, agreements)
     # What each source states, where they differ (a suggestion's claim is not public).
     claims = list(partnership.claims.filter(citation__isnull=False).select_related("source"))
     return record_page(
@@ -137,7 +138,12 @@ def partnership_detail(request: HttpRequest, slug: str) -> HttpResponse:
         disagreements=disagreements(partnership, claims),
         timeline=partnership_timeline(status_changes, agreements, meetings, projects),
         untranslated_notes=any(change.untranslated_in() for change in status_changes),
-        people=people_involved(meetings, agreements),
+        people=people,
+        untranslated_roles=any(
+            involvement["role"] and not involvement["role"].in_page_language
+            for entry in people
+            for involvement in entry["involvements"]
+        ),
         citations=citations,
         related=related,
     )
@@ -164,7 +170,11 @@ def people_involved(meetings: list[Meeting], agreements: list[Agreement]) -> lis
             key, {"person": person, "organization": organization, "involvements": []}
         )
         entry["involvements"].append(
-            {"role": row.role, "record": record, "signed": isinstance(row, Signatory)}
+            {
+                "role": row.in_language("role"),
+                "record": record,
+                "signed": isinstance(row, Signatory),
+            }
         )
     return sorted(people.values(), key=lambda e: str(e["person"] or e["organization"]).casefold())
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from agreements.models import Agreement, CulturalProject, Meeting, Partnership, Person, Position
 from cities.models import Citation, City, Network, Source
 from common.dates import PartialDate
+from common.translations import TranslatableRecord, page_language
 
 CONTEXT = "https://schema.org"
 ATTENDANCE = {
@@ -24,14 +25,28 @@ def iso(date: PartialDate | None) -> str | None:
     return date.iso if date else None
 
 
+def text(record: TranslatableRecord, field: str) -> str | dict[str, str] | None:
+    """A record's text as its page shows it: in the page's language (``inLanguage`` of the
+    description says which); the original shown for want of a translation as a JSON-LD value
+    object that names its language, as the page's ``lang`` attribute does."""
+    shown = record.in_language(field)
+    if not shown.text:
+        return None
+    if shown.in_page_language:
+        return shown.text
+    return {"@value": shown.text, "@language": shown.language}
+
+
 def compact(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
 def place(city: City, request: HttpRequest) -> dict[str, Any]:
+    # Its name in the page's language where the gazetteer has one (``local_names``).
     data: dict[str, Any] = {
         "@type": "City",
-        "name": city.name,
+        "name": city.display_name,
+        "alternateName": city.name if city.display_name != city.name else None,
         "url": request.build_absolute_uri(city.get_absolute_url()),
         "address": {"@type": "PostalAddress", "addressCountry": city.country.code},
         "sameAs": [f"https://www.wikidata.org/wiki/{city.wikidata_id}"] if city.wikidata_id else [],
@@ -75,9 +90,10 @@ def partnership_data(
         {
             "@context": CONTEXT,
             "@type": "WebPage",
-            "name": str(partnership),
+            "inLanguage": page_language(),
+            "name": f"{partnership.city_a.display_name} – {partnership.city_b.display_name}",
             "url": request.build_absolute_uri(partnership.get_absolute_url()),
-            "description": partnership.summary,
+            "description": text(partnership, "summary"),
             "about": [place(city, request) for city in partnership.cities],
             "temporalCoverage": f"{iso(partnership.established_when)}/.."
             if partnership.established_when
@@ -96,14 +112,15 @@ def agreement_data(
         {
             "@context": CONTEXT,
             "@type": "CreativeWork",
-            "name": agreement.title,
+            "inLanguage": page_language(),
+            "name": text(agreement, "title"),
             "url": request.build_absolute_uri(agreement.get_absolute_url()),
             "genre": agreement.get_kind_display(),
             "dateCreated": iso(agreement.signed_when),
             "locationCreated": place(agreement.signed_place, request)
             if agreement.signed_place
             else None,
-            "abstract": agreement.summary,
+            "abstract": text(agreement, "summary"),
             "citation": cited(citations),
         }
     )
@@ -121,12 +138,13 @@ def meeting_data(
         {
             "@context": CONTEXT,
             "@type": "Event",
-            "name": meeting.title,
+            "inLanguage": page_language(),
+            "name": text(meeting, "title"),
             "url": request.build_absolute_uri(meeting.get_absolute_url()),
             "startDate": iso(meeting.date_when),
             "eventAttendanceMode": ATTENDANCE.get(meeting.format),
             "location": location,
-            "description": meeting.summary,
+            "description": text(meeting, "summary"),
             "citation": cited(citations),
         }
     )
@@ -139,13 +157,14 @@ def project_data(
         {
             "@context": CONTEXT,
             "@type": "CreativeWork",
-            "name": project.title,
+            "inLanguage": page_language(),
+            "name": text(project, "title"),
             "url": request.build_absolute_uri(project.get_absolute_url()),
             "creativeWorkStatus": project.get_status_display(),
             "temporalCoverage": f"{iso(project.start_when)}/{iso(project.end_when) or '..'}"
             if project.start_when
             else None,
-            "description": project.description,
+            "description": text(project, "description"),
             "spatialCoverage": [place(city, request) for city in project.cities.all()],
             "keywords": [theme.name for theme in project.theme_list],
             "citation": cited(citations),
@@ -156,7 +175,7 @@ def project_data(
 def city_data(city: City, request: HttpRequest) -> dict[str, Any]:
     data = place(city, request)
     data["@context"] = CONTEXT
-    data["alternateName"] = sorted({name.name for name in city.names.all()} - {city.name})
+    data["alternateName"] = sorted({name.name for name in city.names.all()} - {data["name"]})
     return compact(data)
 
 
@@ -169,7 +188,7 @@ def network_data(network: Network, members: Iterable[Any], request: HttpRequest)
             "alternateName": [n for n in (network.native_name, network.short_name) if n],
             "url": request.build_absolute_uri(network.get_absolute_url()),
             "sameAs": [network.website] if network.website else [],
-            "description": network.description,
+            "description": text(network, "description"),
             "parentOrganization": {"@type": "Organization", "name": network.parent.name}
             if network.parent
             else None,

@@ -2,6 +2,7 @@
 when someone translated the text, else the English original, tagged as English and said so;
 edited in the admin, public at once, in the record's history."""
 
+import json
 import re
 from typing import Any
 
@@ -10,13 +11,28 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from agreements.models import Agreement, CulturalProject, Meeting, Partnership, StatusChange
+from agreements.models import (
+    Agreement,
+    CulturalProject,
+    Meeting,
+    Participant,
+    Partnership,
+    Signatory,
+    StatusChange,
+)
 from cities.models import Network
 from publishing.publication import PublicationState
 
 from .admin_forms import submitted
 from .conftest import admin_url
-from .factories import MeetingFactory, NetworkFactory, PartnershipFactory, ProjectFactory
+from .factories import (
+    AgreementFactory,
+    MeetingFactory,
+    NetworkFactory,
+    OrganizationFactory,
+    PartnershipFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +68,13 @@ def test_the_italian_page_shows_the_italian_title_and_summary(client: Any) -> No
     assert heading(html) == "<h1>Conversazione online tra i sindaci</h1>"
     assert '<div class="summary"><p>I sindaci hanno proposto una cooperazione comune.' in html
     assert "<title>Conversazione online tra i sindaci" in html
-    # Only the structured data and "Cite this" (its form, its English form and BibTeX) keep
-    # the original: a citation's title is the record's own.
-    assert html.count("Online conversation between the mayors") == 4
+    # Only "Cite this" (its form, its English form and BibTeX) keeps the original: a
+    # citation's title is the record's own. The structured data is in the page's language.
+    assert html.count("Online conversation between the mayors") == 3
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["name"] == "Conversazione online tra i sindaci"
+    assert data["description"] == "I sindaci hanno proposto una cooperazione comune."
+    assert data["inLanguage"] == "it"
     assert NOTE["it"] not in html
     # English pages keep the original, with no note.
     english = page(client, meeting, "en")
@@ -78,6 +98,13 @@ def test_a_text_nobody_translated_into_persian_is_the_original_tagged_english(
     html = page(client, meeting, "fa")
     assert heading(html) == "<h1>گفتگوی آنلاین شهرداران</h1>"
     assert '<div class="summary" lang="en" dir="ltr"><p>The mayors proposed' in html
+    # The structured data says the same: the summary is the English original.
+    data = json.loads(re.search(r'application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["name"] == "گفتگوی آنلاین شهرداران"
+    assert data["description"] == {
+        "@value": "The mayors proposed joint cooperation.",
+        "@language": "en",
+    }
     assert NOTE["fa"] in html
     assert NOTE["vi"] in page(client, meeting, "vi")
 
@@ -193,6 +220,8 @@ def test_the_seed_records_are_in_italian_persian_and_vietnamese(client: Any) -> 
         *Meeting.objects.all(),
         *CulturalProject.objects.all(),
         *Network.objects.all(),
+        *Participant.objects.all(),
+        *Signatory.objects.all(),
     ]
     for record in records:
         for field in record.translated_fields:
@@ -208,6 +237,11 @@ def test_the_seed_records_are_in_italian_persian_and_vietnamese(client: Any) -> 
     assert "quan hệ kết nghĩa giữa các bảo tàng của Hà Nội và Rome" in hanoi.outcomes_vi
     carrara = Meeting.objects.get(slug="italian-unesco-creative-cities-carrara-2021")
     assert "appuntamento di riferimento per il Network" in carrara.summary_it
+    # The roles in the articles' own words: "شهردار فلورانس", "Đại sứ Italia tại Việt Nam".
+    assert Participant.objects.get(role="Mayor of Florence").role_fa == "شهردار فلورانس"
+    assert Participant.objects.get(role="Ambassador of Italy to Vietnam").role_vi == (
+        "Đại sứ Italia tại Việt Nam"
+    )
     coordination = Network.objects.get(slug="italian-coordination-unesco-creative-cities")
     assert "affianca la città di Fabriano" in coordination.description_it
     html = page(client, coordination, "it")
@@ -250,3 +284,38 @@ def test_status_notes_read_in_the_page_language_or_are_tagged_english(
     tag = re.search(r'<textarea[^>]*name="status_changes-0-note_fa"[^>]*>', html).group(0)
     assert 'lang="fa"' in tag and 'dir="rtl"' in tag
     assert 'name="status_changes-0-note_it"' in html
+
+
+def test_roles_read_in_the_page_language_on_every_page_that_names_them(
+    client: Any, curator_login: Any
+) -> None:
+    """ "Mayor of Florence" was the last English text of a Persian partnership page."""
+    meeting = MeetingFactory(title_fa="گفتگوی آنلاین شهرداران", title_it="Conversazione")
+    organization = OrganizationFactory(name="Comune di Firenze")
+    Participant.objects.create(
+        meeting=meeting,
+        organization=organization,
+        role="Mayor of Florence",
+        role_fa="شهردار فلورانس",
+    )
+    agreement = AgreementFactory(partnership=meeting.partnership, title_fa="پیمان")
+    Signatory.objects.create(agreement=agreement, organization=organization, role="Party")
+    persian_meeting = page(client, meeting, "fa")
+    assert "<bdi>شهردار فلورانس</bdi>" in persian_meeting
+    assert "Mayor of Florence" not in persian_meeting.split("application/ld+json")[0]
+    assert NOTE["fa"] not in persian_meeting
+    persian_partnership = page(client, meeting.partnership, "fa")
+    assert "<bdi>شهردار فلورانس</bdi>" in persian_partnership
+    # The signatory's role has no Persian yet: English, tagged, and the page says so.
+    persian_agreement = page(client, agreement, "fa")
+    assert '(<bdi lang="en" dir="ltr">Party</bdi>)' in persian_agreement
+    assert NOTE["fa"] in persian_agreement
+    italian = page(client, meeting.partnership, "it")
+    assert '<bdi lang="en" dir="ltr">Mayor of Florence</bdi>' in italian
+    assert NOTE["it"] in italian
+    # Edited in the meeting's and the agreement's inlines, each language in its direction.
+    html = curator_login.get(admin_url(Meeting, "change", meeting.pk)).content.decode()
+    tag = re.search(r'<input[^>]*name="participants-0-role_fa"[^>]*>', html).group(0)
+    assert 'lang="fa"' in tag and 'dir="rtl"' in tag
+    html = curator_login.get(admin_url(Agreement, "change", agreement.pk)).content.decode()
+    assert 'name="signatories-0-role_vi"' in html

@@ -8,6 +8,8 @@ in another. ``{% translation_note meeting %}`` says so in a sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -33,10 +35,17 @@ def text_lang(text: TranslatedText) -> SafeString:
 
 
 @register.simple_tag
-def translation_note(*records: TranslatableRecord) -> SafeString:
-    """A visible note when a text of ``records`` is shown in the original for want of a
-    translation into the page's language."""
-    if not any(record.untranslated_in() for record in records if record is not None):
+def translation_note(*records: TranslatableRecord | Iterable[TranslatableRecord]) -> SafeString:
+    """A visible note when a text of ``records`` (records, or lists of them such as a
+    meeting's participants) is shown in the original for want of a translation into the
+    page's language."""
+    flat: list[TranslatableRecord] = []
+    for item in records:
+        if isinstance(item, TranslatableRecord) or item is None:
+            flat.append(item)
+        else:
+            flat.extend(item)
+    if not any(record.untranslated_in() for record in flat if record is not None):
         return SafeString("")
     return format_html(
         '<p class="translation-note">{}</p>',
