@@ -44,9 +44,11 @@ def filtered(request: HttpRequest) -> bool:
     return any(name != "page" for name in request.GET)
 
 
-def paginate(request: HttpRequest, records: Listing | QuerySet, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page of a listing (counts and pages from its bitmaps when it can) or of
-    a plain queryset; a malformed number is a 400, a page past the end a 404."""
+def paginate(
+    request: HttpRequest, records: Listing | QuerySet | list[Any], per_page: int = PAGE_SIZE
+) -> Page:
+    """The requested page of a listing (counts and pages from its bitmaps when it can), of
+    a plain queryset or of a list; a malformed number is a 400, a page past the end a 404."""
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)

@@ -35,7 +35,12 @@ def german(name: str) -> Any:
     return CityFactory(name=name, country="DE")
 
 
-def test_the_country_page_sums_up_its_partnerships(client: Any) -> None:
+@pytest.mark.parametrize("bitmaps", ["sync", "off"])
+def test_the_country_page_sums_up_its_partnerships(
+    client: Any, settings: Any, bitmaps: str
+) -> None:
+    # Counted from the bitmaps when they are ready, else in the database: the same figures.
+    settings.FACET_BITMAPS = bitmaps
     berlin, bonn = german("Berlin"), german("Bonn")
     for year in (1990, 1956, 2001):
         PartnershipFactory(
@@ -226,3 +231,25 @@ def test_the_city_list_sorted_by_partnerships_issues_a_constant_number_of_querie
     few = queries()
     add(25)
     assert queries() == few
+
+
+def test_the_table_and_summary_follow_a_publication_at_once(client: Any) -> None:
+    """The table's order and the summary are computed once per read version (ids only, the
+    counts from the bitmaps): a partnership published after a visit is in both at the next."""
+    berlin = german("Berlin")
+    PartnershipFactory(city_a=berlin, city_b=CityFactory(name="Paris", country="FR"))
+    first = client.get("/countries/DE/?sort=partner").content.decode()
+    assert [row[1] for row in table_rows(first)] == ["Paris"]
+    draft = PartnershipFactory(
+        city_a=berlin,
+        city_b=CityFactory(name="Ankara", country="TR"),
+        publication_state=PublicationState.DRAFT,
+    )
+    html = client.get("/countries/DE/?sort=partner").content.decode()
+    assert [row[1] for row in table_rows(html)] == ["Paris"] and "Turkey" not in html
+    draft.publication_state = PublicationState.PUBLISHED
+    draft.save()
+    html = client.get("/countries/DE/?sort=partner").content.decode()
+    assert [row[1] for row in table_rows(html)] == ["Ankara", "Paris"]
+    partners = html.split('id="partner-countries-heading"')[1].split("</section>")[0]
+    assert "?pair=DE-TR" in partners
