@@ -385,6 +385,16 @@ def scenarios(args: argparse.Namespace, client: Client) -> list[tuple[str, list[
     sampled = rng.sample(words, min(n, len(words)))
     # The busiest city in each language: four distinct pages of the same cost.
     busiest = [f"{prefix}/cities/{args.city}/" for prefix in ("", "/it", "/fa", "/vi")]
+    # The five countries with most partnerships (the United States, Germany, ... at
+    # 200,000): each sort of their table, its first, second and fifth page. The first page
+    # of a sort computes the table's order (once per read version); the others read it.
+    largest = sorted(values.get("country", []), key=lambda vc: -vc[1])[:5]
+    countries = [
+        f"/countries/{code}/?sort={sort}&page={page}"
+        for code, _ in largest
+        for sort in ("city", "-partner", "year")
+        for page in (1, 2, 5)
+    ]
     return [
         ("floor (robots.txt)", ["/robots.txt"], n),
         ("browse, no facet", [f"/partnerships/?page={p}" for p in range(1, n + 1)], 1),
@@ -397,6 +407,7 @@ def scenarios(args: argparse.Namespace, client: Client) -> list[tuple[str, list[
         ("partnership page", [f"/partnerships/{slug}/" for slug in slugs[:n]], 1),
         ("city page", [f"/cities/{slug}/" for slug in cities], 1),
         ("busiest city", busiest, 12),
+        ("country page (5 largest)", countries, 1),
         ("API list with facets", [f"/api/v1/partnerships/?{query(c)}" for c in api], 1),
     ]
 
