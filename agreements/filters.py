@@ -7,7 +7,7 @@ those of the browse URL: ``?country=IT&country=IR&theme=music&decade=1990&q=fire
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -250,14 +250,20 @@ class PartnershipFilter(FacetedFilterSet):
         # The cities' ids as a list when they are few (the usual case): the database then
         # reads both city columns' indexes, where a subquery makes it scan every partnership.
         # Asked once per request: the listing and its facet counts both filter by them.
-        memo = self.__dict__.setdefault("_city_ids", {})
-        if value not in memo:
-            memo[value] = City.objects.matching_ids(value, self.CITY_IDS_INLINE + 1)
-        ids = memo[value]
+        ids = self.matching_city_ids(value)
         if len(ids) > self.CITY_IDS_INLINE:
             cities = City.objects.matching(value).order_by().values("pk")
             return queryset.involving_any(cities)  # type: ignore[attr-defined]
         return queryset.involving_any(ids)  # type: ignore[attr-defined]
+
+    def matching_city_ids(self, value: str) -> list[int]:
+        """The ids of every city a search matches, asked once per request: the listing, its
+        facet counts and the bitmaps' mask all filter by them (one query, where a one-letter
+        search asked twice, for the first 2,001 and for all)."""
+        memo = self.__dict__.setdefault("_city_ids", {})
+        if value not in memo:
+            memo[value] = City.objects.matching_ids(value)
+        return cast(list[int], memo[value])
 
     def chosen_city(self) -> City | None:
         """The public city that ``city`` names, if any (read once a request)."""
@@ -287,7 +293,7 @@ class PartnershipFilter(FacetedFilterSet):
             return bitmaps.any_of_ids("city", [city.pk] if city else [])
         if name != "q" or "city" not in bitmaps.facets:
             return None
-        return bitmaps.any_of_ids("city", City.objects.matching_ids(value))
+        return bitmaps.any_of_ids("city", self.matching_city_ids(value))
 
     def confirmation_mask(self, ages: list[str], bitmaps: Bitmaps) -> AbstractBitMap:
         universe: Any = self.bitmap_universe()

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from common import overload
+from publishing.publication import PublicationState
 
 from .factories import CityFactory, PartnershipFactory
 
@@ -139,6 +140,23 @@ def test_a_one_letter_search_ranks_an_exact_name_first_then_by_population(client
     html = client.get("/search/?q=e").content.decode()
     found = [html.index(name) for name in ("Ebbsfleet", "Eastbourne", "Oberstadt")]
     assert found == sorted(found), found
+
+
+def test_a_one_letter_search_follows_publication_at_once(client: Any) -> None:
+    """A one-letter key's cities are kept once per read version: a city that only a draft
+    names is not found; once that partnership is published, the next search finds it."""
+    PartnershipFactory(city_a=CityFactory(name="Essen"), city_b=CityFactory(name="Graz"))
+    draft = PartnershipFactory(
+        city_a=CityFactory(name="Erfurt Draftonly"),
+        city_b=CityFactory(name="Zagreb"),
+        publication_state=PublicationState.DRAFT,
+    )
+    html = client.get("/search/?q=e").content.decode()
+    assert "Essen" in html and "Erfurt Draftonly" not in html
+    draft.publication_state = PublicationState.PUBLISHED
+    draft.save()
+    html = client.get("/search/?q=e").content.decode()
+    assert "Erfurt Draftonly" in html and "Essen" in html
 
 
 def test_a_one_letter_search_issues_a_constant_number_of_queries(client: Any) -> None:
