@@ -34,7 +34,6 @@ from .models import (
     Organization,
     Participant,
     Partnership,
-    PartnershipFacet,
     Person,
     Position,
     Signatory,
@@ -125,8 +124,7 @@ class PartnershipCountryFilter(CountryListFilter):
         code = (self.value() or "").strip().upper()
         if not code or code not in countries:
             return super().queryset(request, queryset)
-        rows = PartnershipFacet.objects.filter(facet="country", value=code)
-        return queryset.filter(pk__in=rows.values("record"))
+        return queryset.in_country_by_index(code)  # type: ignore[attr-defined]
 
 
 class StatusChangeInline(TranslatedWidgets, ScopedInline, admin.TabularInline):

@@ -383,6 +383,12 @@ class PartnershipQuerySet(PublishableQuerySet["Partnership"]):
         code = code.upper()
         return self.filter(Q(city_a__country=code) | Q(city_b__country=code))
 
+    def in_country_by_index(self, code: str) -> PartnershipQuerySet:
+        """:meth:`in_country` through the facet index (one indexed semi-join): for a large
+        table, where the two ORed joins walk every partnership in the listing's order."""
+        rows = PartnershipFacet.objects.filter(facet="country", value=code.upper())
+        return self.filter(pk__in=rows.values("record"))
+
     def confirmed_q(self, age: str, today: datetime.date | None = None) -> Q:
         """Partnerships by how long ago they were last confirmed (``CONFIRMATION_AGES``),
         counted from ``today`` (the local date by default): computed when read, so a record

@@ -506,10 +506,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def country_partnerships(code: str) -> PartnershipQuerySet:
-    """The published partnerships with a city in the country, found through the facet index
-    (one indexed semi-join): ``in_country()``'s two ORed joins walk every partnership."""
-    members = PartnershipFacet.objects.current().filter(facet="country", value=code)
-    return Partnership.objects.published().filter(pk__in=members.values("record"))
+    """The published partnerships with a city in the country."""
+    return Partnership.objects.published().in_country_by_index(code)
 
 
 def country_summary(code: str) -> dict[str, Any]:
@@ -552,9 +550,9 @@ def country_summary(code: str) -> dict[str, Any]:
 
 
 def shown_name(records: PartnershipQuerySet, side: str) -> PartnershipQuerySet:
-    """``records`` annotated with ``name_<side>``: the name a page shows for the city at
-    ``side`` (its preferred name in the active language, else its name), to sort by. A join
-    on the one preferred name per language, not a subquery per row."""
+    """``records`` with ``local_<side>``: the city at ``side``'s preferred name in the active
+    language, to sort by its name as a page shows it (``Coalesce`` with the city's name). A
+    join on the one preferred name per language, not a subquery per row."""
     local = f"local_{side}"
     condition = Q(**{f"{side}__names__language": page_language()}) & Q(
         **{f"{side}__names__is_preferred": True}
